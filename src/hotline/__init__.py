@@ -1,0 +1,1 @@
+"""Hotline: the operations platform of a telecom customer-service center."""

@@ -1,0 +1,170 @@
+"""Pages of the agent desktop; each checks the role, then calls a selector or a service."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+
+from hotline.audit.models import AuditEvent
+from hotline.customers import pii, selectors, services
+from hotline.customers.import_batches import SHOWN_ERRORS, queue_customer_import
+from hotline.customers.import_rows import COLUMNS
+from hotline.customers.models import (
+    Customer, CustomerKind, CustomerNumber, ImportBatch, Line,
+)
+from hotline.web.forms import ImportForm, SearchForm
+
+RESULTS_SHOWN = 50
+
+
+@login_required
+def home(request):
+    """The desk of the signed-in role: what this user can do here, and the figures they own."""
+    user = request.user
+    context: dict = {"search_form": SearchForm(user=user)}
+    if user.has_perm("customers.view_customer"):
+        customers = selectors.visible_customers(user)
+        context["base"] = customers.aggregate(
+            total=Count("id"),
+            vip=Count("id", filter=Q(is_vip=True)),
+            enterprise=Count("id", filter=Q(kind=CustomerKind.ENTERPRISE)),
+        )
+        if user.has_perm("customers.view_all_regions") or user.role == "team_lead":
+            context["by_region"] = customers.values("region__name").annotate(
+                total=Count("id"), vip=Count("id", filter=Q(is_vip=True))
+            ).order_by("region__name")
+    if user.has_perm("customers.import_customers"):
+        context["imports"] = ImportBatch.objects.select_related("uploaded_by")[:5]
+    if user.has_perm("audit.view_auditevent"):
+        context["my_changes"] = AuditEvent.objects.filter(actor=user).exclude(
+            action=AuditEvent.Action.REVEAL
+        )[:8]
+    context["regions"] = user.regions.all()
+    context["skill_groups"] = user.skill_groups.all()
+    return render(request, "web/home.html", context)
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_search(request):
+    """Search on every field at once; htmx asks for the result table alone as the agent types."""
+    form = SearchForm(request.GET or None, user=request.user)
+    customers = []
+    searched = form.is_bound and form.is_valid() and form.has_criteria()
+    if searched:
+        data = form.cleaned_data
+        number = data["number"]
+        if number:
+            customers = selectors.find_by_caller_number(request.user, number)
+        else:
+            customers = list(
+                selectors.search_customers(
+                    request.user, data["q"], tier=data["tier"] or None,
+                    region_id=data["region"].pk if data["region"] else None,
+                    kind=data["kind"] or None, vip=True if data["vip"] else None,
+                ).prefetch_related("numbers")[:RESULTS_SHOWN + 1]
+            )
+        if len(customers) == 1 and number:
+            return redirect("customer-detail", pk=customers[0].pk)
+    context = {
+        "form": form,
+        "customers": customers[:RESULTS_SHOWN],
+        "more": len(customers) > RESULTS_SHOWN,
+        "searched": searched,
+    }
+    template = "web/_search_results.html" if request.htmx else "web/customer_search.html"
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_detail(request, pk: int):
+    """The unified customer view (统一客户视图): profile, lines and products, history."""
+    customer = get_object_or_404(
+        selectors.visible_customers(request.user).prefetch_related("lines__products", "numbers"),
+        pk=pk,
+    )
+    unmasked = pii.may_see_unmasked(request.user)
+    if unmasked:
+        services.record_personal_data_viewed(
+            actor=request.user, source=AuditEvent.Source.WEB, customer=customer
+        )
+    history = None
+    if request.user.has_perm("audit.view_auditevent"):
+        events = selectors.customer_history(customer)
+        history = [
+            {"event": event, "changes": _labelled_changes(event, unmasked)}
+            for event in events.exclude(action=AuditEvent.Action.REVEAL)[:100]
+        ]
+        views = events.filter(action=AuditEvent.Action.REVEAL)[:10]
+    else:
+        views = None
+    contacts = [entry.number for entry in customer.numbers.all()
+                if entry.kind == CustomerNumber.Kind.CONTACT]
+    return render(request, "web/customer_detail.html", {
+        "customer": customer,
+        "unmasked": unmasked,
+        "id_number": pii.shown("id_number", customer.id_number, unmasked),
+        "address": pii.shown("address", customer.address, unmasked),
+        "contact_numbers": pii.shown("contact_numbers", contacts, unmasked),
+        "lines": [
+            {
+                "line": line,
+                "number": pii.shown("number", line.number, unmasked),
+                "install_address": pii.shown("install_address", line.install_address, unmasked),
+            }
+            for line in customer.lines.all()
+        ],
+        "history": history,
+        "views": views,
+    })
+
+
+def _labelled_changes(event: AuditEvent, unmasked: bool) -> list[dict]:
+    """[{label, old, new}] with field names and choice codes in the reader's language."""
+    model = Customer if event.target_type == "customer" else Line
+    shown = pii.shown_changes(event.changes, unmasked)
+    rows = []
+    for name, (old, new) in shown.items():
+        label, choices = _field_label(model, name)
+        rows.append({"label": label, "old": choices.get(old, old), "new": choices.get(new, new)})
+    return rows
+
+
+def _field_label(model, name: str) -> tuple[str, dict]:
+    if name == "contact_numbers":
+        return gettext("联系电话"), {}
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name, {}
+    return str(field.verbose_name), dict(getattr(field, "choices", None) or [])
+
+
+@login_required
+def customer_import(request):
+    if not request.user.has_perm("customers.import_customers"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        batch = queue_customer_import(actor=request.user, upload=form.cleaned_data["file"])
+        return redirect("import-batch", pk=batch.pk)
+    return render(request, "web/customer_import.html", {
+        "form": form,
+        "columns": COLUMNS,
+        "batches": ImportBatch.objects.select_related("uploaded_by")[:20],
+    })
+
+
+@login_required
+def import_batch_detail(request, pk: int):
+    if not request.user.has_perm("customers.import_customers"):
+        raise PermissionDenied
+    batch = get_object_or_404(ImportBatch.objects.select_related("uploaded_by"), pk=pk)
+    template = "web/_import_batch.html" if request.htmx else "web/import_batch.html"
+    return render(request, template, {
+        "batch": batch,
+        "errors": batch.errors[:SHOWN_ERRORS],
+        "more_errors": max(len(batch.errors) - SHOWN_ERRORS, 0),
+    })
