@@ -1,7 +1,5 @@
 """Writing the audit history; every write to a customer or a line calls these."""
 
-from collections.abc import Iterable
-
 from hotline.audit.models import AuditEvent
 
 
@@ -13,9 +11,12 @@ def actor_label(user) -> str:
 
 def audit_event(
     *, actor, action: str, source: str, target, customer_id: int | None,
-    changes: dict | None = None, note: str = "",
+    changes: dict | None = None, note: str = "", label: str | None = None,
 ) -> AuditEvent:
-    """An unsaved event about `target` (a customer or a line), for `record` or `record_many`."""
+    """An unsaved event about `target` (a customer or a line), for `record` or `record_many`.
+
+    `label` names the target when its str() would cost a query or a translation per row.
+    """
     return AuditEvent(
         actor=actor,
         actor_label=actor_label(actor),
@@ -23,7 +24,7 @@ def audit_event(
         source=source,
         target_type=target._meta.model_name,
         target_id=target.pk,
-        target_label=str(target)[:120],
+        target_label=(label if label is not None else str(target))[:120],
         customer_id=customer_id,
         changes=changes or {},
         note=note[:200],
@@ -34,7 +35,3 @@ def record(**kwargs) -> AuditEvent:
     event = audit_event(**kwargs)
     event.save()
     return event
-
-
-def record_many(events: Iterable[AuditEvent]) -> None:
-    AuditEvent.objects.bulk_create(list(events), batch_size=1000)

@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import Region
 from hotline.audit.models import AuditEvent
-from hotline.audit.services import audit_event, record_many
+from hotline.audit.services import audit_event
+from hotline.bulk import insert_without_ids
 from hotline.core.changes import field_changes
 from hotline.customers.history import customer_snapshot, line_snapshot
 from hotline.customers.import_rows import COLUMNS, ParsedRow, RowError, parse_row
-from hotline.customers.models import Customer, CustomerNumber, Line, Product, Subscription
+from hotline.customers.models import (
+    Customer, CustomerNumber, Line, Product, ServiceType, Subscription,
+)
 from hotline.customers.scope import require_permission
 from hotline.customers.services import refresh_derived_fields
 
@@ -173,6 +176,7 @@ class _Chunk:
         new_customers = [s.customer for s in self.customers.values() if s.is_new]
         Customer.objects.bulk_create(new_customers, batch_size=500)
         changed_customers = []
+        changed_contacts = []
         for state in self.customers.values():
             after = self._customer_snapshot(state.customer, state.contacts)
             changes = field_changes(state.snapshot_before, after)
@@ -185,22 +189,28 @@ class _Chunk:
             events.append(audit_event(actor=actor, action=action, source=source,
                                       target=state.customer, customer_id=state.customer.pk,
                                       changes=changes, note=note))
-            self._write_contacts(state)
+            if state.contacts != state.contacts_before:
+                changed_contacts.append(state)
         Customer.objects.bulk_update(changed_customers, _CUSTOMER_UPDATE_FIELDS, batch_size=500)
+        self._write_contacts(changed_contacts)
         events.extend(self._write_lines(actor=actor, source=source, note=note))
-        record_many(events)
+        insert_without_ids(events)
 
-    def _write_contacts(self, state: _CustomerState) -> None:
-        removed = set(state.contacts_before) - set(state.contacts)
-        added = set(state.contacts) - set(state.contacts_before)
-        if removed:
-            CustomerNumber.objects.filter(
-                customer=state.customer, kind=CustomerNumber.Kind.CONTACT, number__in=removed
-            ).delete()
-        CustomerNumber.objects.bulk_create(
-            CustomerNumber(customer=state.customer, number=number, kind=CustomerNumber.Kind.CONTACT)
-            for number in sorted(added)
-        )
+    def _write_contacts(self, states: list[_CustomerState]) -> None:
+        added: list[CustomerNumber] = []
+        for state in states:
+            removed = set(state.contacts_before) - set(state.contacts)
+            if removed:
+                CustomerNumber.objects.filter(
+                    customer=state.customer, kind=CustomerNumber.Kind.CONTACT,
+                    number__in=removed,
+                ).delete()
+            added.extend(
+                CustomerNumber(customer=state.customer, number=number,
+                               kind=CustomerNumber.Kind.CONTACT)
+                for number in sorted(set(state.contacts) - set(state.contacts_before))
+            )
+        insert_without_ids(added)
 
     def _write_lines(self, *, actor, source: str, note: str) -> list[AuditEvent]:
         for line_state in self.lines.values():
@@ -208,11 +218,11 @@ class _Chunk:
                 line_state.line.customer = self.customers[line_state.customer_key].customer
         new_lines = [s.line for s in self.lines.values() if s.is_new]
         Line.objects.bulk_create(new_lines, batch_size=500)
-        CustomerNumber.objects.bulk_create(
+        insert_without_ids(
             [CustomerNumber(customer_id=line.customer_id, number=line.number,
-                            kind=CustomerNumber.Kind.LINE, line=line) for line in new_lines],
-            batch_size=500,
+                            kind=CustomerNumber.Kind.LINE, line=line) for line in new_lines]
         )
+        service_names = {code: str(name) for code, name in ServiceType.choices}
         events = []
         changed_lines = []
         added: list[Subscription] = []
@@ -233,9 +243,11 @@ class _Chunk:
             action = AuditEvent.Action.CREATE if state.is_new else AuditEvent.Action.UPDATE
             events.append(audit_event(actor=actor, action=action, source=source,
                                       target=state.line, customer_id=state.line.customer_id,
-                                      changes=changes, note=note))
+                                      changes=changes, note=note,
+                                      label=f"{service_names[state.line.service_type]} "
+                                            f"{state.line.number}"))
         Line.objects.bulk_update(changed_lines, list(_LINE_COLUMNS), batch_size=500)
-        Subscription.objects.bulk_create(added, batch_size=1000)
+        insert_without_ids(added)
         return events
 
 
