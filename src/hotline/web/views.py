@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 
 from hotline.audit.models import AuditEvent
+from hotline.core.masking import mask_phone
 from hotline.customers import pii, selectors, services
 from hotline.customers.import_batches import SHOWN_ERRORS, queue_customer_import
 from hotline.customers.import_rows import COLUMNS
@@ -69,12 +70,18 @@ def customer_search(request):
             return redirect("customer-detail", pk=customers[0].pk)
     context = {
         "form": form,
-        "customers": customers[:RESULTS_SHOWN],
+        "customers": [(customer, _distinct_numbers(customer)) for customer in customers[:RESULTS_SHOWN]],
         "more": len(customers) > RESULTS_SHOWN,
         "searched": searched,
     }
     template = "web/_search_results.html" if request.htmx else "web/customer_search.html"
     return render(request, template, context)
+
+
+def _distinct_numbers(customer: Customer, shown: int = 3) -> list[str]:
+    """The first few numbers a customer is known by, masked: result lists never show them whole."""
+    numbers = dict.fromkeys(entry.number for entry in customer.numbers.all())
+    return [mask_phone(number) for number in list(numbers)[:shown]]
 
 
 @login_required
@@ -128,8 +135,14 @@ def _labelled_changes(event: AuditEvent, unmasked: bool) -> list[dict]:
     rows = []
     for name, (old, new) in shown.items():
         label, choices = _field_label(model, name)
-        rows.append({"label": label, "old": choices.get(old, old), "new": choices.get(new, new)})
+        rows.append({"label": label, "old": _readable(old, choices), "new": _readable(new, choices)})
     return rows
+
+
+def _readable(value, choices: dict):
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value) or None
+    return choices.get(value, value)
 
 
 def _field_label(model, name: str) -> tuple[str, dict]:

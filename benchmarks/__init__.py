@@ -1,0 +1,1 @@
+"""Runnable benchmarks, one module per measured claim: `python -m benchmarks.<name>`."""
