@@ -13,11 +13,16 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
 from hotline.accounts.models import Region, User
 from hotline.customers.models import Product
 from hotline.customers.services import create_customer, create_line
+
+# Properties are checked for truth, not speed: a loaded 2-core CI machine must not fail them.
+settings.register_profile("hotline", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("hotline")
 
 PASSWORD = "correct-horse-42"
 
@@ -34,6 +39,15 @@ CAST = {
     "outsider": (None, "99999", "路人", ["玄武区"]),
 }
 ROLES = [role for role, *_rest in CAST.values() if role]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests of other things need not pay for it on every user.
+
+    tests/integration/test_accounts.py checks that real passwords are hashed with Argon2.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -140,6 +140,7 @@ class CustomerWriteSerializer(serializers.ModelSerializer):
 
 class AuditEventSerializer(serializers.ModelSerializer):
     changes = serializers.SerializerMethodField()
+    target_label = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEvent
@@ -149,6 +150,10 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     def get_changes(self, event) -> dict:
         return pii.shown_changes(event.changes, self.context.get("unmasked", False))
+
+    def get_target_label(self, event) -> str:
+        return pii.shown_target_label(event.target_type, event.target_label,
+                                      self.context.get("unmasked", False))
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):

@@ -38,9 +38,12 @@ def home(request):
     if user.has_perm("customers.import_customers"):
         context["imports"] = ImportBatch.objects.select_related("uploaded_by")[:5]
     if user.has_perm("audit.view_auditevent"):
-        context["my_changes"] = AuditEvent.objects.filter(actor=user).exclude(
-            action=AuditEvent.Action.REVEAL
-        )[:8]
+        unmasked = pii.may_see_unmasked(user)
+        context["my_changes"] = [
+            (event, pii.shown_target_label(event.target_type, event.target_label, unmasked))
+            for event in AuditEvent.objects.filter(actor=user).exclude(
+                action=AuditEvent.Action.REVEAL)[:8]
+        ]
     context["regions"] = user.regions.all()
     context["skill_groups"] = user.skill_groups.all()
     return render(request, "web/home.html", context)
@@ -101,7 +104,8 @@ def customer_detail(request, pk: int):
     if request.user.has_perm("audit.view_auditevent"):
         events = selectors.customer_history(customer)
         history = [
-            {"event": event, "changes": _labelled_changes(event, unmasked)}
+            {"event": event, "changes": _labelled_changes(event, unmasked),
+             "target": pii.shown_target_label(event.target_type, event.target_label, unmasked)}
             for event in events.exclude(action=AuditEvent.Action.REVEAL)[:100]
         ]
         views = events.filter(action=AuditEvent.Action.REVEAL)[:10]
