@@ -174,6 +174,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LineStatusEnum": "hotline.customers.models.LineStatus",
+        "ImportStatusEnum": "hotline.customers.models.ImportBatch.Status",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -39,10 +39,10 @@ ROLE_NAMES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)
 ROLE_LABELS = {
     "agent": _("客服代表"),
     "team_lead": _("班长"),
-    "second_line": _("二线处理"),
+    "second_line": _("二线处理员"),
     "complaint_handler": _("投诉专席"),
     "qa_inspector": _("质检员"),
-    "wfm_planner": _("排班预测"),
+    "wfm_planner": _("排班专员"),
     "manager": _("中心经理"),
     "admin": _("系统管理员"),
 }

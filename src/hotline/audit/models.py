@@ -37,14 +37,14 @@ class AuditEvent(models.Model):
         related_name="+", verbose_name=_("操作人"),
     )
     # A snapshot, so the history still names the person after the account is renamed or removed.
-    actor_label = models.CharField(_("操作人工号"), max_length=80)
+    actor_label = models.CharField(_("操作人"), max_length=80)
     action = models.CharField(_("动作"), max_length=10, choices=Action.choices)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     target_type = models.CharField(_("对象类型"), max_length=30)
     target_id = models.BigIntegerField(_("对象编号"))
     target_label = models.CharField(_("对象"), max_length=120)
     # Not a foreign key: history outlives the customer and must never cascade away with it.
-    customer_id = models.BigIntegerField(_("客户编号"), null=True, db_index=True)
+    customer_id = models.BigIntegerField(_("客户ID"), null=True, db_index=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 

@@ -41,7 +41,7 @@ def _csv_encoding(path: Path) -> str:
                 return encoding  # a multi-byte character cut by the 64 KiB sample
             continue
         return encoding
-    raise FileFormatError(_("无法识别文件编码,请另存为 UTF-8 或 GBK 编码的 CSV"))
+    raise FileFormatError(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV"))
 
 
 def _raw_rows(path: Path) -> Iterator[list]:
@@ -68,11 +68,11 @@ def read_customer_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     except StopIteration:
         raise FileFormatError(_("文件是空的")) from None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-        raise FileFormatError(_("文件无法读取:%(error)s") % {"error": error}) from None
+        raise FileFormatError(_("文件无法读取：%(error)s") % {"error": error}) from None
     keys = canonical_headers([_cell_text(cell) for cell in header])
     missing = missing_columns(keys)
     if missing:
-        raise FileFormatError(_("缺少必填列:%(columns)s") % {"columns": "、".join(missing)})
+        raise FileFormatError(_("缺少必填列：%(columns)s") % {"columns": "、".join(missing)})
     for row_number, row in enumerate(rows, start=FIRST_DATA_ROW):
         cells = {key: _cell_text(value) for key, value in zip(keys, row, strict=False) if key}
         if any(cells.values()):

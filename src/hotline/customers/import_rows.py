@@ -115,7 +115,7 @@ def _choice(raw: str, column: str, names: Mapping[str, str], codes: tuple[str, .
     if raw.lower() in codes:
         return raw.lower()
     allowed = "、".join(names)
-    raise RowError(column, _("“%(value)s”不是有效值,可填:%(allowed)s") % {"value": raw, "allowed": allowed})
+    raise RowError(column, _("“%(value)s”不是有效值，可填：%(allowed)s") % {"value": raw, "allowed": allowed})
 
 
 def clean_phone(raw: str) -> str:
@@ -159,7 +159,7 @@ def _date(raw: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise RowError(COLUMNS["opened_on"], _("“%(value)s”不是日期,应为 2024-03-15 的格式") % {"value": raw}) from None
+        raise RowError(COLUMNS["opened_on"], _("“%(value)s”不是日期，应为 2024-03-15 的格式") % {"value": raw}) from None
 
 
 def _line(cells: Mapping[str, str], products: Mapping[str, int]) -> LineValues | None:

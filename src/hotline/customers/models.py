@@ -52,7 +52,7 @@ class LineStatus(models.TextChoices):
 class Customer(models.Model):
     external_key = models.CharField(
         _("客户编号"), max_length=40, unique=True,
-        help_text=_("业务支撑系统中的客户编号,批量导入按此更新。"),
+        help_text=_("业务支撑系统中的客户编号，批量导入按此更新。"),
     )
     kind = models.CharField(
         _("客户类型"), max_length=12, choices=CustomerKind.choices, default=CustomerKind.INDIVIDUAL
@@ -99,7 +99,7 @@ class Product(models.Model):
     code = models.CharField(_("产品编码"), max_length=30, unique=True)
     name = models.CharField(_("产品名称"), max_length=100)
     service_type = models.CharField(_("业务类型"), max_length=12, choices=ServiceType.choices)
-    monthly_fee = models.DecimalField(_("月费(元)"), max_digits=8, decimal_places=2, default=0)
+    monthly_fee = models.DecimalField(_("月费（元）"), max_digits=8, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["service_type", "code"]

@@ -11,7 +11,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("搜索"), required=False, max_length=100,
         widget=forms.TextInput(attrs={
-            "placeholder": _("号码、姓名、证件后四位、账号、地址…  按 / 聚焦"),
+            "placeholder": _("号码、姓名、证件后四位、账号、地址…（按 / 聚焦）"),
             "autofocus": True, "autocomplete": "off",
         }),
     )
@@ -48,7 +48,7 @@ class SearchForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("客户文件(CSV 或 XLSX)"))
+    file = forms.FileField(label=_("客户文件（CSV 或 XLSX）"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -11,7 +11,7 @@ from hotline.customers.importing import import_customer_rows
 
 
 class Command(BaseCommand):
-    help = "Import customers and their lines from a CSV or XLSX file (upsert by 客户编号)."
+    help = "Import customers and their lines from a CSV or XLSX file （upsert by 客户编号）."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
