@@ -74,8 +74,9 @@ def products(db):
 def cast(regions):
     users = {}
     for username, (role, agent_id, name, region_names) in CAST.items():
-        user = User.objects.create_user(username=username, password=PASSWORD,
-                                        agent_id=agent_id, full_name=name)
+        user = User.objects.create_user(
+            username=username, password=PASSWORD, agent_id=agent_id, full_name=name
+        )
         if role:
             user.groups.add(Group.objects.get(name=role))
         user.regions.set([regions[region] for region in region_names])
@@ -91,32 +92,65 @@ def user_with_role(cast, role: str) -> User:
 def customer(cast, regions, products):
     """王建国 of 玄武区, a gold (VIP) customer with a mobile line and broadband."""
     admin = cast["admin"]
-    person = create_customer(actor=admin, source="web", values={
-        "name": "王建国", "kind": "individual", "tier": "gold", "region": regions["玄武区"],
-        "id_type": "resident_id", "id_number": "320102198001010016",
-        "address": "南京市玄武区中山路100号月牙湖花园3栋2单元501室",
-        "contact_numbers": ["13812345678"], "external_key": "NJ000000001",
-    })
-    create_line(actor=admin, source="web", customer=person, values={
-        "service_type": "mobile", "number": "13812345678", "status": "active",
-        "products": [products["M5G129"]],
-    })
-    create_line(actor=admin, source="web", customer=person, values={
-        "service_type": "broadband", "number": "KD02500000001", "status": "active",
-        "install_address": "南京市玄武区中山路100号月牙湖花园3栋2单元501室",
-        "products": [products["BB300"]],
-    })
+    person = create_customer(
+        actor=admin,
+        source="web",
+        values={
+            "name": "王建国",
+            "kind": "individual",
+            "tier": "gold",
+            "region": regions["玄武区"],
+            "id_type": "resident_id",
+            "id_number": "320102198001010016",
+            "address": "南京市玄武区中山路100号月牙湖花园3栋2单元501室",
+            "contact_numbers": ["13812345678"],
+            "external_key": "NJ000000001",
+        },
+    )
+    create_line(
+        actor=admin,
+        source="web",
+        customer=person,
+        values={
+            "service_type": "mobile",
+            "number": "13812345678",
+            "status": "active",
+            "products": [products["M5G129"]],
+        },
+    )
+    create_line(
+        actor=admin,
+        source="web",
+        customer=person,
+        values={
+            "service_type": "broadband",
+            "number": "KD02500000001",
+            "status": "active",
+            "install_address": "南京市玄武区中山路100号月牙湖花园3栋2单元501室",
+            "products": [products["BB300"]],
+        },
+    )
     return person
 
 
 @pytest.fixture
 def jiangning_customer(cast, regions):
     """A customer of 江宁区, outside 小王's data scope."""
-    return create_customer(actor=cast["admin"], source="web", values={
-        "name": "刘芳", "kind": "individual", "tier": "regular", "region": regions["江宁区"],
-        "id_type": "resident_id", "id_number": "", "address": "南京市江宁区双龙大道1号",
-        "contact_numbers": ["13900001111"], "external_key": "NJ000000002",
-    })
+    return create_customer(
+        actor=cast["admin"],
+        source="web",
+        values={
+            "name": "刘芳",
+            "kind": "individual",
+            "tier": "regular",
+            "region": regions["江宁区"],
+            "id_type": "resident_id",
+            "id_number": "",
+            "address": "南京市江宁区双龙大道1号",
+            "contact_numbers": ["13900001111"],
+            "external_key": "NJ000000002",
+        },
+    )
 
 
 @pytest.fixture
@@ -125,4 +159,5 @@ def api_as(cast):
         client = APIClient()
         client.force_authenticate(cast[username])
         return client
+
     return client_for

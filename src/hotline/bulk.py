@@ -13,9 +13,19 @@ from django.db import connection, models
 
 _BATCH = 2000
 # Field types whose Python value the database adapter takes unchanged.
-_PASS_THROUGH = {"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField",
-                 "ForeignKey", "IntegerField", "OneToOneField", "PositiveIntegerField",
-                 "SmallIntegerField", "TextField"}
+_PASS_THROUGH = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
 
 
 def insert_without_ids(objects: Sequence[models.Model]) -> None:
@@ -33,9 +43,15 @@ def insert_without_ids(objects: Sequence[models.Model]) -> None:
     plain = [(field.attname, field.get_internal_type() in _PASS_THROUGH) for field in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(objects), _BATCH):
-            cursor.executemany(sql, [
-                [getattr(obj, attname) if is_plain
-                 else field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-                 for field, (attname, is_plain) in zip(fields, plain, strict=True)]
-                for obj in objects[start:start + _BATCH]
-            ])
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        getattr(obj, attname)
+                        if is_plain
+                        else field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+                        for field, (attname, is_plain) in zip(fields, plain, strict=True)
+                    ]
+                    for obj in objects[start : start + _BATCH]
+                ],
+            )

@@ -20,14 +20,22 @@ def test_the_migration_creates_every_role_with_its_permissions(db):
 
 def test_passwords_are_hashed_with_argon2(regions, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    call_command("createuser", "xiaoli", role="agent", agent_id="10077", password=PASSWORD,
-                 region=["玄武区"])
+    call_command(
+        "createuser", "xiaoli", role="agent", agent_id="10077", password=PASSWORD, region=["玄武区"]
+    )
     assert User.objects.get(username="xiaoli").password.startswith("argon2")
 
 
 def test_createuser_gives_the_role_agent_id_and_regions(regions, capsys):
-    call_command("createuser", "xiaoli", role="second_line", agent_id="20077", name="李工",
-                 password=PASSWORD, region=["玄武区", "320115"])
+    call_command(
+        "createuser",
+        "xiaoli",
+        role="second_line",
+        agent_id="20077",
+        name="李工",
+        password=PASSWORD,
+        region=["玄武区", "320115"],
+    )
     user = User.objects.get(username="xiaoli")
     assert (user.role, user.agent_id, user.full_name) == ("second_line", "20077", "李工")
     assert sorted(user.regions.values_list("code", flat=True)) == ["320102", "320115"]
@@ -36,8 +44,9 @@ def test_createuser_gives_the_role_agent_id_and_regions(regions, capsys):
 
 def test_createuser_refuses_an_unknown_region(regions):
     with pytest.raises(CommandError, match="火星区"):
-        call_command("createuser", "x", role="agent", agent_id="1", password=PASSWORD,
-                     region=["火星区"])
+        call_command(
+            "createuser", "x", role="agent", agent_id="1", password=PASSWORD, region=["火星区"]
+        )
     assert not User.objects.filter(username="x").exists()
 
 
@@ -45,7 +54,9 @@ def test_token_prints_the_same_token_each_time(cast, capsys):
     call_command("token", "xiaowang")
     first = capsys.readouterr().out.strip()
     call_command("token", "xiaowang")
-    assert capsys.readouterr().out.strip() == first == Token.objects.get(user__username="xiaowang").key
+    assert (
+        capsys.readouterr().out.strip() == first == Token.objects.get(user__username="xiaowang").key
+    )
 
 
 def test_an_agent_signs_in_with_a_password(cast):

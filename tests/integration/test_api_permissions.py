@@ -66,8 +66,12 @@ def _new_customer(world: World) -> dict:
 
 def _whole_customer(world: World) -> dict:
     return {
-        "name": "王建国", "kind": "individual", "tier": "diamond", "region": world.region,
-        "id_type": "resident_id", "id_number": "320102198001010016",
+        "name": "王建国",
+        "kind": "individual",
+        "tier": "diamond",
+        "region": world.region,
+        "id_type": "resident_id",
+        "id_number": "320102198001010016",
         "address": "南京市玄武区中山路100号月牙湖花园3栋2单元501室",
         "contact_numbers": ["13812345678"],
     }
@@ -78,13 +82,20 @@ def _new_line(world: World) -> dict:
 
 
 def _whole_line(world: World) -> dict:
-    return {"customer": world.customer, "service_type": "mobile", "number": "13812345678",
-            "status": "suspended"}
+    return {
+        "customer": world.customer,
+        "service_type": "mobile",
+        "number": "13812345678",
+        "status": "suspended",
+    }
 
 
 def _upload(world: World) -> dict:
-    return {"file": SimpleUploadedFile("customers.csv", "客户编号,客户名称,区域\n".encode(),
-                                       content_type="text/csv")}
+    return {
+        "file": SimpleUploadedFile(
+            "customers.csv", "客户编号,客户名称,区域\n".encode(), content_type="text/csv"
+        )
+    }
 
 
 CALLS = {
@@ -92,7 +103,9 @@ CALLS = {
     "POST customers": Call("POST", "customers/", _new_customer),
     "GET customers/{id}": Call("GET", "customers/{customer}/"),
     "PUT customers/{id}": Call("PUT", "customers/{customer}/", _whole_customer),
-    "PATCH customers/{id}": Call("PATCH", "customers/{customer}/", lambda world: {"tier": "silver"}),
+    "PATCH customers/{id}": Call(
+        "PATCH", "customers/{customer}/", lambda world: {"tier": "silver"}
+    ),
     "GET customers/{id}/history": Call("GET", "customers/{customer}/history/"),
     "GET customers/lookup": Call("GET", "customers/lookup/?number=13812345678"),
     "GET lines": Call("GET", "lines/"),
@@ -112,8 +125,17 @@ CALLS = {
     "GET docs": Call("GET", "docs/"),
 }
 
-COLUMNS = ("agent", "team_lead", "second_line", "complaint_handler", "qa_inspector",
-           "wfm_planner", "manager", "admin", "outsider")
+COLUMNS = (
+    "agent",
+    "team_lead",
+    "second_line",
+    "complaint_handler",
+    "qa_inspector",
+    "wfm_planner",
+    "manager",
+    "admin",
+    "outsider",
+)
 # fmt: off
 EXPECTED = {
     #                              agent lead  2nd  compl  qa   wfm   mgr  admin outsider
@@ -174,15 +196,22 @@ def test_an_anonymous_caller_is_refused_everywhere(world, endpoint):
 # Data scope: 小王 (agent) is given 玄武区 only; 刘芳 is a customer of 江宁区.
 
 
-@pytest.mark.parametrize(("method", "path", "body"), [
-    pytest.param("get", "/api/customers/{}/", None, id="retrieve"),
-    pytest.param("get", "/api/customers/{}/history/", None, id="history"),
-    pytest.param("put", "/api/customers/{}/",
-                 lambda regions: {"name": "刘芳", "tier": "gold", "region": regions["江宁区"].pk},
-                 id="update"),
-    pytest.param("patch", "/api/customers/{}/", lambda regions: {"tier": "gold"},
-                 id="partial_update"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        pytest.param("get", "/api/customers/{}/", None, id="retrieve"),
+        pytest.param("get", "/api/customers/{}/history/", None, id="history"),
+        pytest.param(
+            "put",
+            "/api/customers/{}/",
+            lambda regions: {"name": "刘芳", "tier": "gold", "region": regions["江宁区"].pk},
+            id="update",
+        ),
+        pytest.param(
+            "patch", "/api/customers/{}/", lambda regions: {"tier": "gold"}, id="partial_update"
+        ),
+    ],
+)
 def test_an_agent_gets_404_for_a_customer_outside_their_regions(
     api_as, regions, jiangning_customer, method, path, body
 ):
@@ -208,9 +237,15 @@ def test_an_agent_does_not_find_a_customer_outside_their_regions_by_the_calling_
 
 
 def test_an_agent_cannot_create_a_customer_outside_their_regions(api_as, regions, cast):
-    response = api_as("xiaowang").post("/api/customers/", {
-        "name": "孙强", "region": regions["江宁区"].pk, "contact_numbers": ["13700009999"],
-    }, format="json")
+    response = api_as("xiaowang").post(
+        "/api/customers/",
+        {
+            "name": "孙强",
+            "region": regions["江宁区"].pk,
+            "contact_numbers": ["13700009999"],
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["region"]
 
@@ -224,8 +259,15 @@ def test_a_manager_sees_customers_of_every_region(api_as, customer, jiangning_cu
 
 # Masking: 王建国's contact number is 13812345678, ID 320102198001010016.
 
-CUSTOMER_READERS = ["agent", "team_lead", "second_line", "complaint_handler", "qa_inspector",
-                    "manager", "admin"]
+CUSTOMER_READERS = [
+    "agent",
+    "team_lead",
+    "second_line",
+    "complaint_handler",
+    "qa_inspector",
+    "manager",
+    "admin",
+]
 UNMASKED_ROLES = ["second_line", "complaint_handler", "manager", "admin"]
 MASKED_ROLES = ["agent", "team_lead", "qa_inspector"]
 

@@ -13,22 +13,34 @@ def test_creating_a_customer_records_every_filled_field(customer):
     event = AuditEvent.objects.get(target_type="customer", action="create")
     assert event.customer_id == customer.pk
     assert event.actor_label == "90001 管理员"
-    assert set(event.changes) == {"kind", "name", "tier", "region", "id_type", "id_number",
-                                  "address", "contact_numbers"}
+    assert set(event.changes) == {
+        "kind",
+        "name",
+        "tier",
+        "region",
+        "id_type",
+        "id_number",
+        "address",
+        "contact_numbers",
+    }
     assert event.changes["region"] == [None, "玄武区"]
 
 
-@pytest.mark.parametrize(("field", "value", "recorded"), [
-    ("name", "王建军", "王建军"),
-    ("tier", "diamond", "diamond"),
-    ("kind", "enterprise", "enterprise"),
-    ("id_type", "passport", "passport"),
-    ("id_number", "E12345678", "E12345678"),
-    ("address", "南京市玄武区北京东路1号", "南京市玄武区北京东路1号"),
-    ("contact_numbers", ["13912345678"], ["13912345678"]),
-])
-def test_each_customer_field_change_is_recorded_from_old_to_new(customer, cast, field, value,
-                                                                  recorded):
+@pytest.mark.parametrize(
+    ("field", "value", "recorded"),
+    [
+        ("name", "王建军", "王建军"),
+        ("tier", "diamond", "diamond"),
+        ("kind", "enterprise", "enterprise"),
+        ("id_type", "passport", "passport"),
+        ("id_number", "E12345678", "E12345678"),
+        ("address", "南京市玄武区北京东路1号", "南京市玄武区北京东路1号"),
+        ("contact_numbers", ["13912345678"], ["13912345678"]),
+    ],
+)
+def test_each_customer_field_change_is_recorded_from_old_to_new(
+    customer, cast, field, value, recorded
+):
     before = AuditEvent.objects.get(target_type="customer", action="create").changes[field][1]
     update_customer(actor=cast["chenjie"], source="web", customer=customer, values={field: value})
     event = AuditEvent.objects.get(target_type="customer", action="update")
@@ -37,28 +49,39 @@ def test_each_customer_field_change_is_recorded_from_old_to_new(customer, cast, 
 
 
 def test_moving_a_customer_to_another_region_is_recorded(customer, cast, regions):
-    update_customer(actor=cast["admin"], source="api", customer=customer,
-                    values={"region": regions["鼓楼区"]})
+    update_customer(
+        actor=cast["admin"], source="api", customer=customer, values={"region": regions["鼓楼区"]}
+    )
     event = AuditEvent.objects.get(action="update")
     assert (event.changes, event.source) == ({"region": ["玄武区", "鼓楼区"]}, "api")
 
 
 def test_enterprise_grade_change_is_recorded(customer, cast):
-    update_customer(actor=cast["admin"], source="web", customer=customer,
-                    values={"kind": "enterprise", "enterprise_grade": "A"})
+    update_customer(
+        actor=cast["admin"],
+        source="web",
+        customer=customer,
+        values={"kind": "enterprise", "enterprise_grade": "A"},
+    )
     assert AuditEvent.objects.get(action="update").changes == {
-        "kind": ["individual", "enterprise"], "enterprise_grade": ["", "A"]}
+        "kind": ["individual", "enterprise"],
+        "enterprise_grade": ["", "A"],
+    }
 
 
-@pytest.mark.parametrize(("field", "value", "recorded"), [
-    ("status", "arrears", "arrears"),
-    ("install_address", "南京市玄武区龙蟠路9号", "南京市玄武区龙蟠路9号"),
-    ("service_type", "fixed", "fixed"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "recorded"),
+    [
+        ("status", "arrears", "arrears"),
+        ("install_address", "南京市玄武区龙蟠路9号", "南京市玄武区龙蟠路9号"),
+        ("service_type", "fixed", "fixed"),
+    ],
+)
 def test_each_line_field_change_is_recorded(customer, cast, field, value, recorded):
     line = customer.lines.get(number="KD02500000001")
     old = AuditEvent.objects.get(target_type="line", target_id=line.pk).changes.get(
-        field, [None, ""])[1]
+        field, [None, ""]
+    )[1]
     update_line(actor=cast["admin"], source="web", line=line, values={field: value})
     event = AuditEvent.objects.get(target_type="line", action="update")
     assert event.changes == {field: [old, recorded]}
@@ -67,10 +90,15 @@ def test_each_line_field_change_is_recorded(customer, cast, field, value, record
 
 def test_changing_a_lines_products_is_recorded_by_product_code(customer, cast, products):
     line = customer.lines.get(number="13812345678")
-    update_line(actor=cast["admin"], source="web", line=line,
-                values={"products": [products["M5G129"], products["MCLIP"]]})
+    update_line(
+        actor=cast["admin"],
+        source="web",
+        line=line,
+        values={"products": [products["M5G129"], products["MCLIP"]]},
+    )
     assert AuditEvent.objects.get(action="update").changes == {
-        "products": [["M5G129"], ["M5G129", "MCLIP"]]}
+        "products": [["M5G129"], ["M5G129", "MCLIP"]]
+    }
 
 
 def test_saving_without_a_change_records_nothing(customer, cast):
@@ -119,8 +147,9 @@ def test_no_page_or_admin_screen_lets_even_an_admin_change_history(customer, cas
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_the_history_api_is_read_only(customer, api_as, method):
-    response = getattr(api_as("admin"), method)(f"/api/customers/{customer.pk}/history/",
-                                                {"note": "x"}, format="json")
+    response = getattr(api_as("admin"), method)(
+        f"/api/customers/{customer.pk}/history/", {"note": "x"}, format="json"
+    )
     assert response.status_code == 405
 
 

@@ -16,7 +16,10 @@ from tests.integration.test_import import GOOD_ROWS, HEADER
 
 def test_hotline_help_lists_our_commands(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "hotline", "--help"], capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "hotline", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
         env={**os.environ, "HOTLINE_DATA_DIR": str(tmp_path)},
     )
     for command in ("createuser", "token", "import-customers", "demo"):
@@ -61,8 +64,16 @@ def test_the_demo_loads_a_center_with_staff_of_every_role_and_valid_customers(db
     output = capsys.readouterr().out
     assert "rejected rows: 0" in output
     roles = {user.role for user in User.objects.all()}
-    assert roles == {"agent", "team_lead", "second_line", "complaint_handler", "qa_inspector",
-                     "wfm_planner", "manager", "admin"}
+    assert roles == {
+        "agent",
+        "team_lead",
+        "second_line",
+        "complaint_handler",
+        "qa_inspector",
+        "wfm_planner",
+        "manager",
+        "admin",
+    }
     assert Customer.objects.count() == 300
     assert Customer.objects.filter(kind="enterprise").exists()
     assert Customer.objects.filter(is_vip=True).exists()

@@ -12,8 +12,10 @@ from hotline.customers.models import Customer, ImportBatch
 from hotline.customers.services import update_customer
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="concurrency runs on PostgreSQL; SQLite serialises all writers"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="concurrency runs on PostgreSQL; SQLite serialises all writers",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -55,10 +57,12 @@ def test_two_workers_never_run_the_same_import_batch(cast, products):
 
 def test_two_agents_changing_one_customer_leave_a_consistent_history(customer, cast):
     at_once(
-        lambda: update_customer(actor=cast["chenjie"], source="web", customer=customer,
-                                values={"tier": "diamond"}),
-        lambda: update_customer(actor=cast["admin"], source="web", customer=customer,
-                                values={"tier": "silver"}),
+        lambda: update_customer(
+            actor=cast["chenjie"], source="web", customer=customer, values={"tier": "diamond"}
+        ),
+        lambda: update_customer(
+            actor=cast["admin"], source="web", customer=customer, values={"tier": "silver"}
+        ),
     )
     first, second = AuditEvent.objects.filter(action="update").order_by("id")
     assert first.changes["tier"][0] == "gold"

@@ -27,8 +27,9 @@ def test_the_managers_home_counts_customers_by_region(cast, customer, jiangning_
     assert "分区域客户" in page and "江宁区" in page
 
 
-@pytest.mark.parametrize(("username", "status"), [
-    ("xiaowang", 200), ("zhouqa", 200), ("wuwfm", 403), ("outsider", 403)])
+@pytest.mark.parametrize(
+    ("username", "status"), [("xiaowang", 200), ("zhouqa", 200), ("wuwfm", 403), ("outsider", 403)]
+)
 def test_customer_search_is_for_roles_that_see_customers(cast, username, status):
     assert desk(cast[username]).get("/customers/?q=王").status_code == status
 
@@ -77,8 +78,9 @@ def customer_reveals(customer: Customer):
     return list(AuditEvent.objects.filter(customer_id=customer.pk, action="reveal"))
 
 
-@pytest.mark.parametrize(("username", "status"), [
-    ("zhaomgr", 200), ("admin", 200), ("xiaowang", 403), ("laozhang", 403)])
+@pytest.mark.parametrize(
+    ("username", "status"), [("zhaomgr", 200), ("admin", 200), ("xiaowang", 403), ("laozhang", 403)]
+)
 def test_the_import_page_is_for_managers_and_admins(cast, username, status):
     assert desk(cast[username]).get("/customers/import/").status_code == status
 
@@ -89,7 +91,8 @@ def test_an_uploaded_file_is_imported_and_its_bad_rows_listed(
     content = "客户编号,客户名称,区域\nNJ1,王建国,玄武区\nNJ2,张三,火星区\n".encode()
     with django_capture_on_commit_callbacks(execute=True):
         response = desk(cast["zhaomgr"]).post(
-            "/customers/import/", {"file": SimpleUploadedFile("customers.csv", content)})
+            "/customers/import/", {"file": SimpleUploadedFile("customers.csv", content)}
+        )
     batch = ImportBatch.objects.get()
     assert response.headers["Location"] == f"/customers/import/{batch.pk}/"
     assert (batch.status, batch.created_count, batch.error_count) == ("done", 1, 1)
@@ -99,7 +102,8 @@ def test_an_uploaded_file_is_imported_and_its_bad_rows_listed(
 
 def test_a_file_of_the_wrong_type_is_refused_on_the_form(cast):
     response = desk(cast["zhaomgr"]).post(
-        "/customers/import/", {"file": SimpleUploadedFile("customers.txt", b"x")})
+        "/customers/import/", {"file": SimpleUploadedFile("customers.txt", b"x")}
+    )
     assert response.status_code == 200
     assert ".xlsx" in response.content.decode()
     assert not ImportBatch.objects.exists()

@@ -11,8 +11,10 @@ import pytest
 import hotline
 
 PACKAGE = Path(hotline.__file__).parent
-CATALOGS = {language: PACKAGE / "locale" / language / "LC_MESSAGES" / "django.po"
-            for language in ("zh_Hans", "en")}
+CATALOGS = {
+    language: PACKAGE / "locale" / language / "LC_MESSAGES" / "django.po"
+    for language in ("zh_Hans", "en")
+}
 
 
 @pytest.mark.parametrize("language", list(CATALOGS))
@@ -38,13 +40,19 @@ def test_the_catalogs_hold_exactly_the_strings_the_code_marks(tmp_path):
     copy = tmp_path / "hotline"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     subprocess.run(
-        [sys.executable, "-c",
-         "from django.conf import settings; settings.configure(USE_I18N=True, LOCALE_PATHS=[]);"
-         "import django; django.setup(); from django.core.management import call_command;"
-         "call_command('makemessages', locale=['en'], no_obsolete=True, verbosity=0)"],
-        cwd=copy, check=True,
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; settings.configure(USE_I18N=True, LOCALE_PATHS=[]);"
+            "import django; django.setup(); from django.core.management import call_command;"
+            "call_command('makemessages', locale=['en'], no_obsolete=True, verbosity=0)",
+        ],
+        cwd=copy,
+        check=True,
     )
-    extracted = {entry.msgid for entry in polib.pofile(str(copy / "locale/en/LC_MESSAGES/django.po"))}
+    extracted = {
+        entry.msgid for entry in polib.pofile(str(copy / "locale/en/LC_MESSAGES/django.po"))
+    }
     committed = {entry.msgid for entry in polib.pofile(str(CATALOGS["en"]))}
     assert extracted - committed == set(), "strings missing from the catalogs: run makemessages"
     assert committed - extracted == set(), "stale strings in the catalogs"

@@ -14,9 +14,7 @@ def test_only_changed_fields_are_listed_with_old_and_new_values():
 
 
 def test_a_new_record_lists_only_the_fields_it_fills():
-    assert field_changes({}, {"name": "王", "address": "", "numbers": []}) == {
-        "name": [None, "王"]
-    }
+    assert field_changes({}, {"name": "王", "address": "", "numbers": []}) == {"name": [None, "王"]}
 
 
 @given(records)

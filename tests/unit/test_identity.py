@@ -3,13 +3,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hotline.core.identity import (
-    InvalidNumber, id_tail, is_mobile, normalize_phone, resident_id_check_digit,
+    InvalidNumber,
+    id_tail,
+    is_mobile,
+    normalize_phone,
+    resident_id_check_digit,
     resident_id_is_valid,
 )
 
 
-@pytest.mark.parametrize("raw", ["13812345678", "+86 138 1234 5678", "0086-138-1234-5678",
-                                 "8613812345678", "138-1234-5678"])
+@pytest.mark.parametrize(
+    "raw",
+    ["13812345678", "+86 138 1234 5678", "0086-138-1234-5678", "8613812345678", "138-1234-5678"],
+)
 def test_a_mobile_number_is_stored_as_eleven_digits(raw):
     assert normalize_phone(raw) == "13812345678"
 
@@ -19,8 +25,7 @@ def test_a_fixed_number_keeps_its_area_code(raw):
     assert normalize_phone(raw).startswith("0")
 
 
-@pytest.mark.parametrize("raw", ["", "12345678901", "1381234567", "abc", "138123456789",
-                                 "02512"])
+@pytest.mark.parametrize("raw", ["", "12345678901", "1381234567", "abc", "138123456789", "02512"])
 def test_what_is_not_a_number_is_refused(raw):
     with pytest.raises(InvalidNumber):
         normalize_phone(raw)

@@ -13,8 +13,10 @@ class HotlineUserAdmin(UserAdmin):
     ordering = ["agent_id"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        (_("坐席信息"), {"fields": ["agent_id", "full_name", "department", "team",
-                                  "skill_groups", "regions"]}),
+        (
+            _("坐席信息"),
+            {"fields": ["agent_id", "full_name", "department", "team", "skill_groups", "regions"]},
+        ),
     ]
     add_fieldsets = [
         *UserAdmin.add_fieldsets,

@@ -75,7 +75,9 @@ class User(AbstractUser):
     )
     skill_groups = models.ManyToManyField(SkillGroup, blank=True, verbose_name=_("技能组"))
     regions = models.ManyToManyField(
-        Region, blank=True, verbose_name=_("负责区域"),
+        Region,
+        blank=True,
+        verbose_name=_("负责区域"),
         help_text=_("可查看这些区域的客户；经理与管理员可查看全部区域。"),
     )
 

@@ -14,8 +14,15 @@ class UnknownName(ValueError):
 
 @transaction.atomic
 def create_user(
-    *, username: str, password: str, role: str, agent_id: str, full_name: str = "",
-    regions: list[str] = (), team: str | None = None, skill_groups: list[str] = (),
+    *,
+    username: str,
+    password: str,
+    role: str,
+    agent_id: str,
+    full_name: str = "",
+    regions: list[str] = (),
+    team: str | None = None,
+    skill_groups: list[str] = (),
 ) -> User:
     """A user with one role; regions, team and skill groups are given by name or code."""
     if role not in ROLE_NAMES:
@@ -28,8 +35,9 @@ def create_user(
     user.save()
     user.groups.set([Group.objects.get(name=role)])
     user.regions.set([_region(name) for name in regions])
-    user.skill_groups.set([_by_name(SkillGroup.objects, code, "skill group", "code")
-                           for code in skill_groups])
+    user.skill_groups.set(
+        [_by_name(SkillGroup.objects, code, "skill group", "code") for code in skill_groups]
+    )
     return user
 
 

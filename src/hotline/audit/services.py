@@ -10,8 +10,15 @@ def actor_label(user) -> str:
 
 
 def audit_event(
-    *, actor, action: str, source: str, target, customer_id: int | None,
-    changes: dict | None = None, note: str = "", label: str | None = None,
+    *,
+    actor,
+    action: str,
+    source: str,
+    target,
+    customer_id: int | None,
+    changes: dict | None = None,
+    note: str = "",
+    label: str | None = None,
 ) -> AuditEvent:
     """An unsaved event about `target` (a customer or a line), for `record` or `record_many`.
 

@@ -2,8 +2,7 @@
 
 from collections.abc import Mapping
 
-
-_EMPTY = (None, "", [])
+_EMPTY: tuple[object, ...] = (None, "", [])
 
 
 def field_changes(

@@ -16,13 +16,26 @@ from hotline.customers import pii, selectors, services
 from hotline.customers.import_batches import queue_customer_import
 from hotline.customers.import_rows import clean_phone
 from hotline.customers.models import (
-    Customer, CustomerKind, CustomerNumber, ImportBatch, Line, Product, Tier,
+    Customer,
+    CustomerKind,
+    CustomerNumber,
+    ImportBatch,
+    Line,
+    Product,
+    Tier,
 )
 from hotline.customers.scope import visible_region_ids
 from hotline.customers.serializers import (
-    AuditEventSerializer, CustomerDetailSerializer, CustomerSerializer, CustomerWriteSerializer,
-    ImportBatchSerializer, ImportUploadSerializer, LineSerializer, LineWriteSerializer,
-    ProductSerializer, RegionSerializer,
+    AuditEventSerializer,
+    CustomerDetailSerializer,
+    CustomerSerializer,
+    CustomerWriteSerializer,
+    ImportBatchSerializer,
+    ImportUploadSerializer,
+    LineSerializer,
+    LineWriteSerializer,
+    ProductSerializer,
+    RegionSerializer,
 )
 
 
@@ -40,9 +53,7 @@ class HasPermissions(permissions.BasePermission):
     """Requires every permission listed in the view's `required_permissions`."""
 
     def has_permission(self, request, view):
-        return request.user.is_authenticated and request.user.has_perms(
-            view.required_permissions
-        )
+        return request.user.is_authenticated and request.user.has_perms(view.required_permissions)
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -62,20 +73,30 @@ class CustomerFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         return selectors.search_customers(
-            self.request.user, data.get("q") or "", tier=data.get("tier") or None,
-            region_id=data.get("region") or None, kind=data.get("kind") or None,
+            self.request.user,
+            data.get("q") or "",
+            tier=data.get("tier") or None,
+            region_id=data.get("region") or None,
+            kind=data.get("kind") or None,
             vip=data.get("is_vip"),
         )
 
 
 def _with_numbers(customers):
     return customers.prefetch_related(
-        Prefetch("numbers", queryset=CustomerNumber.objects.filter(kind=CustomerNumber.Kind.CONTACT))
+        Prefetch(
+            "numbers", queryset=CustomerNumber.objects.filter(kind=CustomerNumber.Kind.CONTACT)
+        )
     )
 
 
-class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class CustomerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Customers in the caller's data scope. Lists are always masked; a single customer is
     shown whole to roles that may see personal data, and that viewing is recorded."""
 
@@ -132,7 +153,9 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         if region is not None and not _region_visible(request.user, region):
             raise ValidationError({"region": ["outside your data scope"]})
         customer = services.update_customer(
-            actor=request.user, source=AuditEvent.Source.API, customer=customer,
+            actor=request.user,
+            source=AuditEvent.Source.API,
+            customer=customer,
             values=serializer.validated_data,
         )
         return Response(self._read(customer))
@@ -142,8 +165,12 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return CustomerSerializer(customer, context=self.get_serializer_context()).data
 
     @extend_schema(responses=AuditEventSerializer(many=True))
-    @action(detail=True, methods=["get"], permission_classes=[HasPermissions],
-            required_permissions=["customers.view_customer", "audit.view_auditevent"])
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[HasPermissions],
+        required_permissions=["customers.view_customer", "audit.view_auditevent"],
+    )
     def history(self, request, pk=None):
         """The audit history of the customer and its lines, newest first; read-only."""
         customer = self.get_object()
@@ -154,8 +181,9 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return self.get_paginated_response(serializer.data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("number", str, required=True,
-                                     description="the calling number")],
+        parameters=[
+            OpenApiParameter("number", str, required=True, description="the calling number")
+        ],
         responses=CustomerSerializer(many=True),
     )
     @action(detail=False, methods=["get"])
@@ -180,8 +208,13 @@ def _region_visible(user, region) -> bool:
     return regions is None or region.pk in regions
 
 
-class LineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class LineViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     permission_classes = [RolePermissions]
     filterset_fields = ["customer", "service_type", "status", "number"]
     queryset = Line.objects.none()
@@ -197,8 +230,10 @@ class LineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return LineSerializer
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(),
-                "unmasked": pii.may_see_unmasked(self.request.user)}
+        return {
+            **super().get_serializer_context(),
+            "unmasked": pii.may_see_unmasked(self.request.user),
+        }
 
     @extend_schema(request=LineWriteSerializer, responses=LineSerializer)
     def create(self, request, *args, **kwargs):
@@ -211,14 +246,17 @@ class LineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         line = services.create_line(
             actor=request.user, source=AuditEvent.Source.API, customer=customer, values=values
         )
-        return Response(LineSerializer(line, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            LineSerializer(line, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=LineWriteSerializer, responses=LineSerializer)
     def update(self, request, *args, **kwargs):
         line = self.get_object()
-        serializer = LineWriteSerializer(line, data=request.data,
-                                         partial=kwargs.get("partial", False))
+        serializer = LineWriteSerializer(
+            line, data=request.data, partial=kwargs.get("partial", False)
+        )
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         if values.pop("customer", line.customer) != line.customer:
@@ -244,15 +282,16 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Region.objects.all()
 
 
-class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         viewsets.GenericViewSet):
+class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [HasPermissions]
     required_permissions = ["customers.import_customers"]
     serializer_class = ImportBatchSerializer
     queryset = ImportBatch.objects.all()
 
-    @extend_schema(request={"multipart/form-data": ImportUploadSerializer},
-                   responses={202: ImportBatchSerializer})
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={202: ImportBatchSerializer},
+    )
     def create(self, request):
         """Upload a CSV or XLSX file of customers; the import runs in the background."""
         upload = ImportUploadSerializer(data=request.data)
@@ -269,13 +308,15 @@ class MeView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request):
         user = request.user
-        return Response({
-            "username": user.username,
-            "agent_id": user.agent_id,
-            "full_name": user.full_name,
-            "role": user.role,
-            "role_label": str(ROLE_LABELS.get(user.role, "")),
-            "regions": list(user.regions.values_list("name", flat=True)),
-            "all_regions": visible_region_ids(user) is None,
-            "sees_unmasked_personal_data": pii.may_see_unmasked(user),
-        })
+        return Response(
+            {
+                "username": user.username,
+                "agent_id": user.agent_id,
+                "full_name": user.full_name,
+                "role": user.role,
+                "role_label": str(ROLE_LABELS.get(user.role, "")),
+                "regions": list(user.regions.values_list("name", flat=True)),
+                "all_regions": visible_region_ids(user) is None,
+                "sees_unmasked_personal_data": pii.may_see_unmasked(user),
+            }
+        )

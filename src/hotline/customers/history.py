@@ -2,8 +2,17 @@
 
 from hotline.customers.models import Customer, Line
 
-CUSTOMER_FIELDS = ("kind", "name", "tier", "enterprise_grade", "region", "id_type", "id_number",
-                   "address", "contact_numbers")
+CUSTOMER_FIELDS = (
+    "kind",
+    "name",
+    "tier",
+    "enterprise_grade",
+    "region",
+    "id_type",
+    "id_number",
+    "address",
+    "contact_numbers",
+)
 LINE_FIELDS = ("service_type", "number", "status", "install_address", "opened_on", "products")
 
 

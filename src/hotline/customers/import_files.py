@@ -1,8 +1,8 @@
 """Reading customer files: CSV (UTF-8 or the GBK that Chinese Excel writes) and XLSX."""
 
 import csv
-import zipfile
 import datetime
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 

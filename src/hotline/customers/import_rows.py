@@ -35,17 +35,47 @@ COLUMNS: dict[str, str] = {
 }
 REQUIRED = ("external_key", "name", "region")
 
-KINDS = {"个人": tiers.INDIVIDUAL, "个人客户": tiers.INDIVIDUAL,
-         "集团": tiers.ENTERPRISE, "集团客户": tiers.ENTERPRISE, "政企": tiers.ENTERPRISE}
-TIER_NAMES = {"普通": tiers.REGULAR, "银": tiers.SILVER, "银卡": tiers.SILVER,
-              "金": tiers.GOLD, "金卡": tiers.GOLD, "钻石": tiers.DIAMOND, "钻石卡": tiers.DIAMOND}
-ID_TYPES = {"居民身份证": "resident_id", "身份证": "resident_id", "护照": "passport",
-            "港澳居民来往内地通行证": "hk_macao_permit", "港澳通行证": "hk_macao_permit",
-            "统一社会信用代码": "credit_code", "营业执照": "credit_code"}
-SERVICE_TYPES = {"移动电话": "mobile", "手机": "mobile", "固定电话": "fixed", "固话": "fixed",
-                 "宽带": "broadband", "IPTV": "iptv"}
-LINE_STATUSES = {"正常": "active", "待装机": "pending", "停机": "suspended",
-                 "欠费停机": "arrears", "已拆机": "closed", "拆机": "closed"}
+KINDS = {
+    "个人": tiers.INDIVIDUAL,
+    "个人客户": tiers.INDIVIDUAL,
+    "集团": tiers.ENTERPRISE,
+    "集团客户": tiers.ENTERPRISE,
+    "政企": tiers.ENTERPRISE,
+}
+TIER_NAMES = {
+    "普通": tiers.REGULAR,
+    "银": tiers.SILVER,
+    "银卡": tiers.SILVER,
+    "金": tiers.GOLD,
+    "金卡": tiers.GOLD,
+    "钻石": tiers.DIAMOND,
+    "钻石卡": tiers.DIAMOND,
+}
+ID_TYPES = {
+    "居民身份证": "resident_id",
+    "身份证": "resident_id",
+    "护照": "passport",
+    "港澳居民来往内地通行证": "hk_macao_permit",
+    "港澳通行证": "hk_macao_permit",
+    "统一社会信用代码": "credit_code",
+    "营业执照": "credit_code",
+}
+SERVICE_TYPES = {
+    "移动电话": "mobile",
+    "手机": "mobile",
+    "固定电话": "fixed",
+    "固话": "fixed",
+    "宽带": "broadband",
+    "IPTV": "iptv",
+}
+LINE_STATUSES = {
+    "正常": "active",
+    "待装机": "pending",
+    "停机": "suspended",
+    "欠费停机": "arrears",
+    "已拆机": "closed",
+    "拆机": "closed",
+}
 PHONE_SERVICE_TYPES = frozenset({"mobile", "fixed"})
 
 _LIST_SEPARATORS = re.compile(r"[;；,，、/\s]+")
@@ -106,8 +136,13 @@ def missing_columns(keys: list[str | None]) -> list[str]:
     return [COLUMNS[key] for key in REQUIRED if key not in keys]
 
 
-def _choice(raw: str, column: str, names: Mapping[str, str], codes: tuple[str, ...] | frozenset[str],
-            default: str) -> str:
+def _choice(
+    raw: str,
+    column: str,
+    names: Mapping[str, str],
+    codes: tuple[str, ...] | frozenset[str],
+    default: str,
+) -> str:
     if not raw:
         return default
     if raw in names:
@@ -115,7 +150,9 @@ def _choice(raw: str, column: str, names: Mapping[str, str], codes: tuple[str, .
     if raw.lower() in codes:
         return raw.lower()
     allowed = "、".join(names)
-    raise RowError(column, _("“%(value)s”不是有效值，可填：%(allowed)s") % {"value": raw, "allowed": allowed})
+    raise RowError(
+        column, _("“%(value)s”不是有效值，可填：%(allowed)s") % {"value": raw, "allowed": allowed}
+    )
 
 
 def clean_phone(raw: str) -> str:
@@ -159,15 +196,22 @@ def _date(raw: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise RowError(COLUMNS["opened_on"], _("“%(value)s”不是日期，应为 2024-03-15 的格式") % {"value": raw}) from None
+        raise RowError(
+            COLUMNS["opened_on"], _("“%(value)s”不是日期，应为 2024-03-15 的格式") % {"value": raw}
+        ) from None
 
 
 def _line(cells: Mapping[str, str], products: Mapping[str, int]) -> LineValues | None:
     raw_number = cells.get("number", "")
     if not raw_number:
         return None
-    service_type = _choice(cells.get("service_type", ""), COLUMNS["service_type"],
-                           SERVICE_TYPES, frozenset(SERVICE_TYPES.values()), "")
+    service_type = _choice(
+        cells.get("service_type", ""),
+        COLUMNS["service_type"],
+        SERVICE_TYPES,
+        frozenset(SERVICE_TYPES.values()),
+        "",
+    )
     if not service_type:
         raise RowError(COLUMNS["service_type"], _("填写了号码/账号时必须填写业务类型"))
     if service_type in PHONE_SERVICE_TYPES:
@@ -175,7 +219,9 @@ def _line(cells: Mapping[str, str], products: Mapping[str, int]) -> LineValues |
     else:
         number = raw_number.strip().upper()
         if not _ACCOUNT.fullmatch(number):
-            raise RowError(COLUMNS["number"], _("“%(value)s”不是有效的账号") % {"value": raw_number})
+            raise RowError(
+                COLUMNS["number"], _("“%(value)s”不是有效的账号") % {"value": raw_number}
+            )
     product_ids: list[int] = []
     for code in _LIST_SEPARATORS.split(cells.get("products", "")):
         if not code:
@@ -187,8 +233,13 @@ def _line(cells: Mapping[str, str], products: Mapping[str, int]) -> LineValues |
     return LineValues(
         service_type=service_type,
         number=number,
-        status=_choice(cells.get("line_status", ""), COLUMNS["line_status"], LINE_STATUSES,
-                       frozenset(LINE_STATUSES.values()), "active"),
+        status=_choice(
+            cells.get("line_status", ""),
+            COLUMNS["line_status"],
+            LINE_STATUSES,
+            frozenset(LINE_STATUSES.values()),
+            "active",
+        ),
         install_address=cells.get("install_address", "")[:200],
         opened_on=_date(cells.get("opened_on", "")),
         product_ids=tuple(sorted(product_ids)),
@@ -211,30 +262,43 @@ def parse_row(
     region = cells["region"]
     if region not in regions:
         raise RowError(COLUMNS["region"], _("没有名为“%(value)s”的区域") % {"value": region})
-    kind = _choice(cells.get("kind", ""), COLUMNS["kind"], KINDS,
-                   (tiers.INDIVIDUAL, tiers.ENTERPRISE), tiers.INDIVIDUAL)
+    kind = _choice(
+        cells.get("kind", ""),
+        COLUMNS["kind"],
+        KINDS,
+        (tiers.INDIVIDUAL, tiers.ENTERPRISE),
+        tiers.INDIVIDUAL,
+    )
     grade = cells.get("enterprise_grade", "").upper().removesuffix("类")
     if grade and kind != tiers.ENTERPRISE:
         raise RowError(COLUMNS["enterprise_grade"], _("只有集团客户有集团等级"))
     if grade and grade not in tiers.ENTERPRISE_GRADES:
         raise RowError(COLUMNS["enterprise_grade"], _("集团等级应为 A、B、C 或 D"))
-    id_type = _choice(cells.get("id_type", ""), COLUMNS["id_type"], ID_TYPES,
-                      frozenset(ID_TYPES.values()), "resident_id")
+    id_type = _choice(
+        cells.get("id_type", ""),
+        COLUMNS["id_type"],
+        ID_TYPES,
+        frozenset(ID_TYPES.values()),
+        "resident_id",
+    )
     return ParsedRow(
         customer=CustomerValues(
             external_key=external_key,
             name=name,
             kind=kind,
-            tier=_choice(cells.get("tier", ""), COLUMNS["tier"], TIER_NAMES, tiers.TIERS,
-                         tiers.REGULAR),
+            tier=_choice(
+                cells.get("tier", ""), COLUMNS["tier"], TIER_NAMES, tiers.TIERS, tiers.REGULAR
+            ),
             enterprise_grade=grade,
             region_id=regions[region],
             id_type=id_type,
-            id_number=_checked(COLUMNS["id_number"], clean_id_number, id_type,
-                               cells.get("id_number", "")),
+            id_number=_checked(
+                COLUMNS["id_number"], clean_id_number, id_type, cells.get("id_number", "")
+            ),
             address=cells.get("address", "")[:200],
-            contact_numbers=_checked(COLUMNS["contact_numbers"], clean_phone_list,
-                                     cells.get("contact_numbers", "")),
+            contact_numbers=_checked(
+                COLUMNS["contact_numbers"], clean_phone_list, cells.get("contact_numbers", "")
+            ),
         ),
         line=_line(cells, products),
     )

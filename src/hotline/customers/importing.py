@@ -21,14 +21,27 @@ from hotline.core.changes import field_changes
 from hotline.customers.history import customer_snapshot, line_snapshot
 from hotline.customers.import_rows import COLUMNS, ParsedRow, RowError, parse_row
 from hotline.customers.models import (
-    Customer, CustomerNumber, Line, Product, ServiceType, Subscription,
+    Customer,
+    CustomerNumber,
+    Line,
+    Product,
+    ServiceType,
+    Subscription,
 )
 from hotline.customers.scope import require_permission
 from hotline.customers.services import refresh_derived_fields
 
 CHUNK_ROWS = 1000
-_CUSTOMER_COLUMNS = ("kind", "name", "tier", "enterprise_grade", "region_id", "id_type",
-                     "id_number", "address")
+_CUSTOMER_COLUMNS = (
+    "kind",
+    "name",
+    "tier",
+    "enterprise_grade",
+    "region_id",
+    "id_type",
+    "id_number",
+    "address",
+)
 _CUSTOMER_UPDATE_FIELDS = [*_CUSTOMER_COLUMNS, "is_vip", "id_tail", "updated_at"]
 _LINE_COLUMNS = ("service_type", "status", "install_address", "opened_on")
 
@@ -69,8 +82,12 @@ class _LineState:
 class _Chunk:
     """Applies up to CHUNK_ROWS rows in memory, then writes what changed in one transaction."""
 
-    def __init__(self, rows: list[tuple[int, ParsedRow]], region_names: dict[int, str],
-                 product_codes: dict[int, str]) -> None:
+    def __init__(
+        self,
+        rows: list[tuple[int, ParsedRow]],
+        region_names: dict[int, str],
+        product_codes: dict[int, str],
+    ) -> None:
         self.rows = rows
         self.region_names = region_names
         self.product_codes = product_codes
@@ -93,9 +110,9 @@ class _Chunk:
         numbers = {row.line.number for _n, row in self.rows if row.line}
         lines = Line.objects.select_related("customer").in_bulk(numbers, field_name="number")
         products: dict[int, list[int]] = {}
-        for line_id, product_id in Subscription.objects.filter(
-            line__in=lines.values()
-        ).values_list("line_id", "product_id"):
+        for line_id, product_id in Subscription.objects.filter(line__in=lines.values()).values_list(
+            "line_id", "product_id"
+        ):
             products.setdefault(line_id, []).append(product_id)
         for number, line in lines.items():
             held = tuple(sorted(products.get(line.pk, [])))
@@ -116,7 +133,8 @@ class _Chunk:
             held = self.lines.get(line_values.number)
             if held and held.customer_key != values.external_key:
                 report.add_error(
-                    row_number, COLUMNS["number"],
+                    row_number,
+                    COLUMNS["number"],
                     _("号码/账号 %(number)s 已属于客户 %(key)s")
                     % {"number": line_values.number, "key": held.customer_key},
                 )
@@ -186,9 +204,17 @@ class _Chunk:
                 state.customer.updated_at = now
                 changed_customers.append(state.customer)
             action = AuditEvent.Action.CREATE if state.is_new else AuditEvent.Action.UPDATE
-            events.append(audit_event(actor=actor, action=action, source=source,
-                                      target=state.customer, customer_id=state.customer.pk,
-                                      changes=changes, note=note))
+            events.append(
+                audit_event(
+                    actor=actor,
+                    action=action,
+                    source=source,
+                    target=state.customer,
+                    customer_id=state.customer.pk,
+                    changes=changes,
+                    note=note,
+                )
+            )
             if state.contacts != state.contacts_before:
                 changed_contacts.append(state)
         Customer.objects.bulk_update(changed_customers, _CUSTOMER_UPDATE_FIELDS, batch_size=500)
@@ -202,12 +228,14 @@ class _Chunk:
             removed = set(state.contacts_before) - set(state.contacts)
             if removed:
                 CustomerNumber.objects.filter(
-                    customer=state.customer, kind=CustomerNumber.Kind.CONTACT,
+                    customer=state.customer,
+                    kind=CustomerNumber.Kind.CONTACT,
                     number__in=removed,
                 ).delete()
             added.extend(
-                CustomerNumber(customer=state.customer, number=number,
-                               kind=CustomerNumber.Kind.CONTACT)
+                CustomerNumber(
+                    customer=state.customer, number=number, kind=CustomerNumber.Kind.CONTACT
+                )
                 for number in sorted(set(state.contacts) - set(state.contacts_before))
             )
         insert_without_ids(added)
@@ -219,16 +247,24 @@ class _Chunk:
         new_lines = [s.line for s in self.lines.values() if s.is_new]
         Line.objects.bulk_create(new_lines, batch_size=500)
         insert_without_ids(
-            [CustomerNumber(customer_id=line.customer_id, number=line.number,
-                            kind=CustomerNumber.Kind.LINE, line=line) for line in new_lines]
+            [
+                CustomerNumber(
+                    customer_id=line.customer_id,
+                    number=line.number,
+                    kind=CustomerNumber.Kind.LINE,
+                    line=line,
+                )
+                for line in new_lines
+            ]
         )
         service_names = {code: str(name) for code, name in ServiceType.choices}
         events = []
         changed_lines = []
         added: list[Subscription] = []
         for state in self.lines.values():
-            changes = field_changes(state.snapshot_before,
-                                    self._line_snapshot(state.line, state.products))
+            changes = field_changes(
+                state.snapshot_before, self._line_snapshot(state.line, state.products)
+            )
             if not changes:
                 continue
             if not state.is_new:
@@ -241,11 +277,18 @@ class _Chunk:
                 for product_id in sorted(set(state.products) - set(state.products_before))
             )
             action = AuditEvent.Action.CREATE if state.is_new else AuditEvent.Action.UPDATE
-            events.append(audit_event(actor=actor, action=action, source=source,
-                                      target=state.line, customer_id=state.line.customer_id,
-                                      changes=changes, note=note,
-                                      label=f"{service_names[state.line.service_type]} "
-                                            f"{state.line.number}"))
+            events.append(
+                audit_event(
+                    actor=actor,
+                    action=action,
+                    source=source,
+                    target=state.line,
+                    customer_id=state.line.customer_id,
+                    changes=changes,
+                    note=note,
+                    label=f"{service_names[state.line.service_type]} {state.line.number}",
+                )
+            )
         Line.objects.bulk_update(changed_lines, list(_LINE_COLUMNS), batch_size=500)
         insert_without_ids(added)
         return events

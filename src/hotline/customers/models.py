@@ -51,7 +51,9 @@ class LineStatus(models.TextChoices):
 
 class Customer(models.Model):
     external_key = models.CharField(
-        _("客户编号"), max_length=40, unique=True,
+        _("客户编号"),
+        max_length=40,
+        unique=True,
         help_text=_("业务支撑系统中的客户编号，批量导入按此更新。"),
     )
     kind = models.CharField(
@@ -61,7 +63,9 @@ class Customer(models.Model):
     enterprise_grade = models.CharField(
         _("集团等级"), max_length=1, choices=EnterpriseGrade.choices, blank=True
     )
-    tier = models.CharField(_("客户级别"), max_length=10, choices=Tier.choices, default=Tier.REGULAR)
+    tier = models.CharField(
+        _("客户级别"), max_length=10, choices=Tier.choices, default=Tier.REGULAR
+    )
     # Kept by the service from hotline.core.tiers.is_vip so VIP customers can be filtered by index.
     is_vip = models.BooleanField(_("VIP"), default=False, editable=False)
     region = models.ForeignKey(
@@ -148,6 +152,9 @@ class Subscription(models.Model):
         verbose_name = _("产品订购")
         verbose_name_plural = _("产品订购")
 
+    def __str__(self) -> str:
+        return f"{self.line_id}:{self.product_id}"
+
 
 class CustomerNumber(models.Model):
     """Every number by which a caller is recognised: contact numbers and line numbers.
@@ -195,7 +202,9 @@ class ImportBatch(models.Model):
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=200)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("上传人"),
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)

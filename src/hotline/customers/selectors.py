@@ -32,8 +32,9 @@ def find_by_caller_number(user, number: str) -> list[Customer]:
 
 def _customers_with_number_prefix(prefix: str) -> list[int]:
     return list(
-        CustomerNumber.objects.filter(number__startswith=prefix)
-        .values_list("customer_id", flat=True)[:_NUMBER_PREFIX_CANDIDATES]
+        CustomerNumber.objects.filter(number__startswith=prefix).values_list(
+            "customer_id", flat=True
+        )[:_NUMBER_PREFIX_CANDIDATES]
     )
 
 

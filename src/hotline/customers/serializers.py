@@ -9,7 +9,13 @@ from hotline.core.tiers import ENTERPRISE
 from hotline.customers import pii
 from hotline.customers.import_rows import clean_id_number, clean_phone
 from hotline.customers.models import (
-    Customer, CustomerNumber, ImportBatch, Line, LineStatus, Product, ServiceType,
+    Customer,
+    CustomerNumber,
+    ImportBatch,
+    Line,
+    LineStatus,
+    Product,
+    ServiceType,
 )
 
 
@@ -39,8 +45,16 @@ class LineSerializer(_MaskingMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Line
-        fields = ["id", "customer", "service_type", "number", "status", "install_address",
-                  "opened_on", "products"]
+        fields = [
+            "id",
+            "customer",
+            "service_type",
+            "number",
+            "status",
+            "install_address",
+            "opened_on",
+            "products",
+        ]
 
 
 class LineWriteSerializer(serializers.Serializer):
@@ -78,13 +92,30 @@ class CustomerSerializer(_MaskingMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = ["id", "external_key", "kind", "name", "tier", "enterprise_grade", "is_vip",
-                  "region", "region_name", "id_type", "id_number", "address", "contact_numbers",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "external_key",
+            "kind",
+            "name",
+            "tier",
+            "enterprise_grade",
+            "is_vip",
+            "region",
+            "region_name",
+            "id_type",
+            "id_number",
+            "address",
+            "contact_numbers",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_contact_numbers(self, customer) -> list[str]:
-        return [entry.number for entry in customer.numbers.all()
-                if entry.kind == CustomerNumber.Kind.CONTACT]
+        return [
+            entry.number
+            for entry in customer.numbers.all()
+            if entry.kind == CustomerNumber.Kind.CONTACT
+        ]
 
 
 class CustomerDetailSerializer(CustomerSerializer):
@@ -105,8 +136,18 @@ class CustomerWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = ["external_key", "kind", "name", "tier", "enterprise_grade", "region",
-                  "id_type", "id_number", "address", "contact_numbers"]
+        fields = [
+            "external_key",
+            "kind",
+            "name",
+            "tier",
+            "enterprise_grade",
+            "region",
+            "id_type",
+            "id_number",
+            "address",
+            "contact_numbers",
+        ]
 
     def validate_external_key(self, value):
         taken = Customer.objects.filter(external_key=value)
@@ -126,9 +167,7 @@ class CustomerWriteSerializer(serializers.ModelSerializer):
         kind = attrs.get("kind", getattr(self.instance, "kind", None))
         grade = attrs.get("enterprise_grade", getattr(self.instance, "enterprise_grade", ""))
         if grade and kind != ENTERPRISE:
-            raise serializers.ValidationError(
-                {"enterprise_grade": [_("只有集团客户有集团等级")]}
-            )
+            raise serializers.ValidationError({"enterprise_grade": [_("只有集团客户有集团等级")]})
         if "id_number" in attrs:
             id_type = attrs.get("id_type", getattr(self.instance, "id_type", "resident_id"))
             try:
@@ -144,24 +183,46 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor_label", "action", "source", "target_type", "target_id",
-                  "target_label", "changes", "note"]
+        fields = [
+            "id",
+            "at",
+            "actor_label",
+            "action",
+            "source",
+            "target_type",
+            "target_id",
+            "target_label",
+            "changes",
+            "note",
+        ]
         read_only_fields = fields
 
     def get_changes(self, event) -> dict:
         return pii.shown_changes(event.changes, self.context.get("unmasked", False))
 
     def get_target_label(self, event) -> str:
-        return pii.shown_target_label(event.target_type, event.target_label,
-                                      self.context.get("unmasked", False))
+        return pii.shown_target_label(
+            event.target_type, event.target_label, self.context.get("unmasked", False)
+        )
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportBatch
-        fields = ["id", "original_name", "status", "created_at", "finished_at", "total_rows",
-                  "created_count", "updated_count", "unchanged_count", "error_count", "errors",
-                  "failure"]
+        fields = [
+            "id",
+            "original_name",
+            "status",
+            "created_at",
+            "finished_at",
+            "total_rows",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "error_count",
+            "errors",
+            "failure",
+        ]
         read_only_fields = fields
 
 

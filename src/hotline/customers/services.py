@@ -14,8 +14,16 @@ from hotline.customers.models import Customer, CustomerNumber, Line, Subscriptio
 from hotline.customers.pii import UNMASKED_PERMISSION
 from hotline.customers.scope import require_permission, require_region
 
-CUSTOMER_VALUE_FIELDS = ("kind", "name", "tier", "enterprise_grade", "region", "id_type",
-                         "id_number", "address")
+CUSTOMER_VALUE_FIELDS = (
+    "kind",
+    "name",
+    "tier",
+    "enterprise_grade",
+    "region",
+    "id_type",
+    "id_number",
+    "address",
+)
 LINE_VALUE_FIELDS = ("service_type", "number", "status", "install_address", "opened_on")
 
 
@@ -30,8 +38,9 @@ def refresh_derived_fields(customer: Customer) -> None:
 
 
 def contact_numbers_of(customer: Customer) -> list[str]:
-    return list(customer.numbers.filter(kind=CustomerNumber.Kind.CONTACT)
-                .values_list("number", flat=True))
+    return list(
+        customer.numbers.filter(kind=CustomerNumber.Kind.CONTACT).values_list("number", flat=True)
+    )
 
 
 def _replace_contact_numbers(customer: Customer, numbers: list[str]) -> None:
@@ -57,8 +66,14 @@ def create_customer(*, actor, source: str, values: dict) -> Customer:
     customer.save()
     numbers = list(values.get("contact_numbers", []))
     _replace_contact_numbers(customer, numbers)
-    record(actor=actor, action=AuditEvent.Action.CREATE, source=source, target=customer,
-           customer_id=customer.pk, changes=field_changes({}, customer_snapshot(customer, numbers)))
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        source=source,
+        target=customer,
+        customer_id=customer.pk,
+        changes=field_changes({}, customer_snapshot(customer, numbers)),
+    )
     return customer
 
 
@@ -81,8 +96,14 @@ def update_customer(*, actor, source: str, customer: Customer, values: dict) -> 
         _replace_contact_numbers(customer, numbers)
     changes = field_changes(before, customer_snapshot(customer, numbers))
     if changes:
-        record(actor=actor, action=AuditEvent.Action.UPDATE, source=source, target=customer,
-               customer_id=customer.pk, changes=changes)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            source=source,
+            target=customer,
+            customer_id=customer.pk,
+            changes=changes,
+        )
     return customer
 
 
@@ -113,9 +134,14 @@ def create_line(*, actor, source: str, customer: Customer, values: dict) -> Line
         customer=customer, number=line.number, kind=CustomerNumber.Kind.LINE, line=line
     )
     _replace_products(line, values.get("products", []))
-    record(actor=actor, action=AuditEvent.Action.CREATE, source=source, target=line,
-           customer_id=customer.pk,
-           changes=field_changes({}, line_snapshot(line, _product_codes(line))))
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        source=source,
+        target=line,
+        customer_id=customer.pk,
+        changes=field_changes({}, line_snapshot(line, _product_codes(line))),
+    )
     return line
 
 
@@ -135,13 +161,25 @@ def update_line(*, actor, source: str, line: Line, values: dict) -> Line:
         _replace_products(line, values["products"])
     changes = field_changes(before, line_snapshot(line, _product_codes(line)))
     if changes:
-        record(actor=actor, action=AuditEvent.Action.UPDATE, source=source, target=line,
-               customer_id=line.customer_id, changes=changes)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            source=source,
+            target=line,
+            customer_id=line.customer_id,
+            changes=changes,
+        )
     return line
 
 
 def record_personal_data_viewed(*, actor, source: str, customer: Customer) -> None:
     """Seeing a customer's personal data unmasked is itself on the record."""
     require_permission(actor, UNMASKED_PERMISSION)
-    record(actor=actor, action=AuditEvent.Action.REVEAL, source=source, target=customer,
-           customer_id=customer.pk, note="id_number, address, contact numbers, line numbers")
+    record(
+        actor=actor,
+        action=AuditEvent.Action.REVEAL,
+        source=source,
+        target=customer,
+        customer_id=customer.pk,
+        note="id_number, address, contact numbers, line numbers",
+    )

@@ -9,8 +9,13 @@ from hotline.demo import city
 
 _TIERS = [("普通", 0.795), ("银卡", 0.16), ("金卡", 0.035), ("钻石卡", 0.01)]
 _GRADES = [("A", 0.12), ("B", 0.28), ("C", 0.35), ("D", 0.25)]
-_LINE_STATUSES = [("正常", 0.9), ("欠费停机", 0.04), ("停机", 0.03), ("待装机", 0.01),
-                  ("已拆机", 0.02)]
+_LINE_STATUSES = [
+    ("正常", 0.9),
+    ("欠费停机", 0.04),
+    ("停机", 0.03),
+    ("待装机", 0.01),
+    ("已拆机", 0.02),
+]
 ENTERPRISE_SHARE = 0.05
 
 
@@ -47,26 +52,35 @@ class DemoCity:
         return self._unique(lambda: f"{prefix}{city.AREA_CODE}{self.rng.randrange(10**8):08d}")
 
     def person_name(self) -> str:
-        given = "".join(self.rng.choice(city.GIVEN_CHARACTERS)
-                        for _ in range(self.rng.choice((1, 2, 2, 2))))
+        given = "".join(
+            self.rng.choice(city.GIVEN_CHARACTERS) for _ in range(self.rng.choice((1, 2, 2, 2)))
+        )
         return self.rng.choice(city.SURNAMES) + given
 
     def enterprise_name(self) -> str:
         rng = self.rng
-        return (city.CITY.removesuffix("市") + rng.choice(city.ENTERPRISE_WORDS)
-                + rng.choice(city.ENTERPRISE_TRADES) + rng.choice(city.ENTERPRISE_FORMS))
+        return (
+            city.CITY.removesuffix("市")
+            + rng.choice(city.ENTERPRISE_WORDS)
+            + rng.choice(city.ENTERPRISE_TRADES)
+            + rng.choice(city.ENTERPRISE_FORMS)
+        )
 
     def address(self, district) -> str:
         rng = self.rng
         _code, name, streets, estates = district
-        return (f"{city.CITY}{name}{rng.choice(streets)}{rng.randint(1, 399)}号"
-                f"{rng.choice(estates)}{rng.randint(1, 40)}栋{rng.randint(1, 4)}单元"
-                f"{rng.randint(1, 28)}{rng.randint(1, 4):02d}室")
+        return (
+            f"{city.CITY}{name}{rng.choice(streets)}{rng.randint(1, 399)}号"
+            f"{rng.choice(estates)}{rng.randint(1, 40)}栋{rng.randint(1, 4)}单元"
+            f"{rng.randint(1, 28)}{rng.randint(1, 4):02d}室"
+        )
 
     def office_address(self, district) -> str:
         rng = self.rng
         _code, name, streets, _estates = district
-        return f"{city.CITY}{name}{rng.choice(streets)}{rng.randint(1, 399)}号{rng.randint(2, 30)}层"
+        return (
+            f"{city.CITY}{name}{rng.choice(streets)}{rng.randint(1, 399)}号{rng.randint(2, 30)}层"
+        )
 
     def resident_id(self, district_code: str) -> str:
         rng = self.rng
@@ -107,9 +121,12 @@ class DemoCity:
         if enterprise:
             address = self.office_address(district)
             profile = {
-                "kind": "集团", "name": self.enterprise_name(),
-                "enterprise_grade": _pick(rng, _GRADES), "tier": _pick(rng, _TIERS[:2]),
-                "id_type": "统一社会信用代码", "id_number": self.credit_code(district[0]),
+                "kind": "集团",
+                "name": self.enterprise_name(),
+                "enterprise_grade": _pick(rng, _GRADES),
+                "tier": _pick(rng, _TIERS[:2]),
+                "id_type": "统一社会信用代码",
+                "id_number": self.credit_code(district[0]),
             }
             lines = [self._line("fixed", self.fixed(), address) for _ in range(rng.randint(1, 4))]
             lines += [self._line("mobile", self.mobile(), "") for _ in range(rng.randint(2, 6))]
@@ -118,8 +135,11 @@ class DemoCity:
         else:
             address = self.address(district)
             profile = {
-                "kind": "个人", "name": self.person_name(), "enterprise_grade": "",
-                "tier": _pick(rng, _TIERS), "id_type": "居民身份证",
+                "kind": "个人",
+                "name": self.person_name(),
+                "enterprise_grade": "",
+                "tier": _pick(rng, _TIERS),
+                "id_type": "居民身份证",
                 "id_number": self.resident_id(district[0]),
             }
             lines = [self._line("mobile", self.mobile(), "")]

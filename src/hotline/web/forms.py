@@ -9,20 +9,29 @@ from hotline.customers.scope import visible_region_ids
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label=_("搜索"), required=False, max_length=100,
-        widget=forms.TextInput(attrs={
-            "placeholder": _("号码、姓名、证件后四位、账号、地址…（按 / 聚焦）"),
-            "autofocus": True, "autocomplete": "off",
-        }),
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("号码、姓名、证件后四位、账号、地址…（按 / 聚焦）"),
+                "autofocus": True,
+                "autocomplete": "off",
+            }
+        ),
     )
-    number = forms.CharField(label=_("来电号码"), required=False, max_length=30,
-                             widget=forms.HiddenInput)
-    tier = forms.ChoiceField(label=_("客户级别"), required=False,
-                             choices=[("", _("全部级别")), *Tier.choices])
-    kind = forms.ChoiceField(label=_("客户类型"), required=False,
-                             choices=[("", _("全部类型")), *CustomerKind.choices])
-    region = forms.ModelChoiceField(label=_("区域"), required=False, queryset=Region.objects.none(),
-                                    empty_label=_("全部区域"))
+    number = forms.CharField(
+        label=_("来电号码"), required=False, max_length=30, widget=forms.HiddenInput
+    )
+    tier = forms.ChoiceField(
+        label=_("客户级别"), required=False, choices=[("", _("全部级别")), *Tier.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("客户类型"), required=False, choices=[("", _("全部类型")), *CustomerKind.choices]
+    )
+    region = forms.ModelChoiceField(
+        label=_("区域"), required=False, queryset=Region.objects.none(), empty_label=_("全部区域")
+    )
     vip = forms.BooleanField(label=_("仅VIP"), required=False)
 
     def __init__(self, *args, user, **kwargs):

@@ -12,7 +12,11 @@ from hotline.customers import pii, selectors, services
 from hotline.customers.import_batches import SHOWN_ERRORS, queue_customer_import
 from hotline.customers.import_rows import COLUMNS
 from hotline.customers.models import (
-    Customer, CustomerKind, CustomerNumber, ImportBatch, Line,
+    Customer,
+    CustomerKind,
+    CustomerNumber,
+    ImportBatch,
+    Line,
 )
 from hotline.web.forms import ImportForm, SearchForm
 
@@ -32,9 +36,11 @@ def home(request):
             enterprise=Count("id", filter=Q(kind=CustomerKind.ENTERPRISE)),
         )
         if user.has_perm("customers.view_all_regions") or user.role == "team_lead":
-            context["by_region"] = customers.values("region__name").annotate(
-                total=Count("id"), vip=Count("id", filter=Q(is_vip=True))
-            ).order_by("region__name")
+            context["by_region"] = (
+                customers.values("region__name")
+                .annotate(total=Count("id"), vip=Count("id", filter=Q(is_vip=True)))
+                .order_by("region__name")
+            )
     if user.has_perm("customers.import_customers"):
         context["imports"] = ImportBatch.objects.select_related("uploaded_by")[:5]
     if user.has_perm("audit.view_auditevent"):
@@ -42,7 +48,8 @@ def home(request):
         context["my_changes"] = [
             (event, pii.shown_target_label(event.target_type, event.target_label, unmasked))
             for event in AuditEvent.objects.filter(actor=user).exclude(
-                action=AuditEvent.Action.REVEAL)[:8]
+                action=AuditEvent.Action.REVEAL
+            )[:8]
         ]
     context["regions"] = user.regions.all()
     context["skill_groups"] = user.skill_groups.all()
@@ -64,16 +71,21 @@ def customer_search(request):
         else:
             customers = list(
                 selectors.search_customers(
-                    request.user, data["q"], tier=data["tier"] or None,
+                    request.user,
+                    data["q"],
+                    tier=data["tier"] or None,
                     region_id=data["region"].pk if data["region"] else None,
-                    kind=data["kind"] or None, vip=True if data["vip"] else None,
-                ).prefetch_related("numbers")[:RESULTS_SHOWN + 1]
+                    kind=data["kind"] or None,
+                    vip=True if data["vip"] else None,
+                ).prefetch_related("numbers")[: RESULTS_SHOWN + 1]
             )
         if len(customers) == 1 and number:
             return redirect("customer-detail", pk=customers[0].pk)
     context = {
         "form": form,
-        "customers": [(customer, _distinct_numbers(customer)) for customer in customers[:RESULTS_SHOWN]],
+        "customers": [
+            (customer, _distinct_numbers(customer)) for customer in customers[:RESULTS_SHOWN]
+        ],
         "more": len(customers) > RESULTS_SHOWN,
         "searched": searched,
     }
@@ -104,32 +116,42 @@ def customer_detail(request, pk: int):
     if request.user.has_perm("audit.view_auditevent"):
         events = selectors.customer_history(customer)
         history = [
-            {"event": event, "changes": _labelled_changes(event, unmasked),
-             "target": pii.shown_target_label(event.target_type, event.target_label, unmasked)}
+            {
+                "event": event,
+                "changes": _labelled_changes(event, unmasked),
+                "target": pii.shown_target_label(event.target_type, event.target_label, unmasked),
+            }
             for event in events.exclude(action=AuditEvent.Action.REVEAL)[:100]
         ]
         views = events.filter(action=AuditEvent.Action.REVEAL)[:10]
     else:
         views = None
-    contacts = [entry.number for entry in customer.numbers.all()
-                if entry.kind == CustomerNumber.Kind.CONTACT]
-    return render(request, "web/customer_detail.html", {
-        "customer": customer,
-        "unmasked": unmasked,
-        "id_number": pii.shown("id_number", customer.id_number, unmasked),
-        "address": pii.shown("address", customer.address, unmasked),
-        "contact_numbers": pii.shown("contact_numbers", contacts, unmasked),
-        "lines": [
-            {
-                "line": line,
-                "number": pii.shown("number", line.number, unmasked),
-                "install_address": pii.shown("install_address", line.install_address, unmasked),
-            }
-            for line in customer.lines.all()
-        ],
-        "history": history,
-        "views": views,
-    })
+    contacts = [
+        entry.number
+        for entry in customer.numbers.all()
+        if entry.kind == CustomerNumber.Kind.CONTACT
+    ]
+    return render(
+        request,
+        "web/customer_detail.html",
+        {
+            "customer": customer,
+            "unmasked": unmasked,
+            "id_number": pii.shown("id_number", customer.id_number, unmasked),
+            "address": pii.shown("address", customer.address, unmasked),
+            "contact_numbers": pii.shown("contact_numbers", contacts, unmasked),
+            "lines": [
+                {
+                    "line": line,
+                    "number": pii.shown("number", line.number, unmasked),
+                    "install_address": pii.shown("install_address", line.install_address, unmasked),
+                }
+                for line in customer.lines.all()
+            ],
+            "history": history,
+            "views": views,
+        },
+    )
 
 
 def _labelled_changes(event: AuditEvent, unmasked: bool) -> list[dict]:
@@ -139,7 +161,9 @@ def _labelled_changes(event: AuditEvent, unmasked: bool) -> list[dict]:
     rows = []
     for name, (old, new) in shown.items():
         label, choices = _field_label(model, name)
-        rows.append({"label": label, "old": _readable(old, choices), "new": _readable(new, choices)})
+        rows.append(
+            {"label": label, "old": _readable(old, choices), "new": _readable(new, choices)}
+        )
     return rows
 
 
@@ -167,11 +191,15 @@ def customer_import(request):
     if request.method == "POST" and form.is_valid():
         batch = queue_customer_import(actor=request.user, upload=form.cleaned_data["file"])
         return redirect("import-batch", pk=batch.pk)
-    return render(request, "web/customer_import.html", {
-        "form": form,
-        "columns": COLUMNS,
-        "batches": ImportBatch.objects.select_related("uploaded_by")[:20],
-    })
+    return render(
+        request,
+        "web/customer_import.html",
+        {
+            "form": form,
+            "columns": COLUMNS,
+            "batches": ImportBatch.objects.select_related("uploaded_by")[:20],
+        },
+    )
 
 
 @login_required
@@ -180,8 +208,12 @@ def import_batch_detail(request, pk: int):
         raise PermissionDenied
     batch = get_object_or_404(ImportBatch.objects.select_related("uploaded_by"), pk=pk)
     template = "web/_import_batch.html" if request.htmx else "web/import_batch.html"
-    return render(request, template, {
-        "batch": batch,
-        "errors": batch.errors[:SHOWN_ERRORS],
-        "more_errors": max(len(batch.errors) - SHOWN_ERRORS, 0),
-    })
+    return render(
+        request,
+        template,
+        {
+            "batch": batch,
+            "errors": batch.errors[:SHOWN_ERRORS],
+            "more_errors": max(len(batch.errors) - SHOWN_ERRORS, 0),
+        },
+    )

@@ -14,8 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=ROLE_NAMES)
         parser.add_argument("--agent-id", required=True, help="工号, the ID customers hear")
         parser.add_argument("--name", default="", help="full name (姓名)")
-        parser.add_argument("--region", action="append", default=[],
-                            help="a region the user may see (name or code); repeatable")
+        parser.add_argument(
+            "--region",
+            action="append",
+            default=[],
+            help="a region the user may see (name or code); repeatable",
+        )
         parser.add_argument("--team", help="team name")
         parser.add_argument("--skill-group", action="append", default=[], help="skill group code")
         parser.add_argument("--password", help="password; asked for when omitted")
@@ -24,9 +28,13 @@ class Command(BaseCommand):
         password = options["password"] or getpass.getpass("Password: ")
         try:
             user = create_user(
-                username=options["username"], password=password, role=options["role"],
-                agent_id=options["agent_id"], full_name=options["name"],
-                regions=options["region"], team=options["team"],
+                username=options["username"],
+                password=password,
+                role=options["role"],
+                agent_id=options["agent_id"],
+                full_name=options["name"],
+                regions=options["region"],
+                team=options["team"],
                 skill_groups=options["skill_group"],
             )
         except UnknownName as error:

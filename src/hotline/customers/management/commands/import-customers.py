@@ -15,9 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--as", dest="username",
-                            help="the user the audit history names (needs the import "
-                                 "permission); without it, the history names the system")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            help="the user the audit history names (needs the import "
+            "permission); without it, the history names the system",
+        )
         parser.add_argument("--errors", type=Path, help="write every bad row to this CSV file")
 
     def handle(self, *args, **options):
@@ -36,8 +39,11 @@ class Command(BaseCommand):
             total = count_data_rows(path)
             with tqdm(total=total, unit="row", disable=options["verbosity"] == 0) as bar:
                 report = import_customer_rows(
-                    read_customer_rows(path), actor=actor, source=AuditEvent.Source.CLI,
-                    note=f"import-customers {path.name}", on_progress=bar.update,
+                    read_customer_rows(path),
+                    actor=actor,
+                    source=AuditEvent.Source.CLI,
+                    note=f"import-customers {path.name}",
+                    on_progress=bar.update,
                 )
         except FileFormatError as error:
             raise CommandError(str(error)) from None

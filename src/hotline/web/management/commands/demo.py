@@ -12,8 +12,10 @@ from hotline.demo.load import demo_is_loaded, load_customers, load_organisation
 
 
 class Command(BaseCommand):
-    help = ("Build the demo center (Nanjing: 11 districts, ~20,000 customers, staff of every "
-            "role) and serve it on http://127.0.0.1:8000.")
+    help = (
+        "Build the demo center (Nanjing: 11 districts, ~20,000 customers, staff of every "
+        "role) and serve it on http://127.0.0.1:8000."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=20_000)
@@ -25,8 +27,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", verbosity=0)
         if demo_is_loaded():
-            self.stdout.write("The demo data is already loaded; passwords were printed when it "
-                              "was. Set one again with: hotline changepassword USERNAME")
+            self.stdout.write(
+                "The demo data is already loaded; passwords were printed when it "
+                "was. Set one again with: hotline changepassword USERNAME"
+            )
         else:
             self._load(options["customers"], options["seed"])
         if not options["no_serve"]:
@@ -43,8 +47,9 @@ class Command(BaseCommand):
         )
         self.stdout.write("\nDemo users (passwords are shown this once):")
         for username, role, agent_id, password in credentials:
-            self.stdout.write(f"  {username:<12} {password:<14} 工号 {agent_id}  "
-                              f"{ROLE_LABELS[role]} ({role})")
+            self.stdout.write(
+                f"  {username:<12} {password:<14} 工号 {agent_id}  {ROLE_LABELS[role]} ({role})"
+            )
         self.stdout.write("")
 
     def _serve(self, bind: str, workers: int) -> None:
@@ -52,7 +57,18 @@ class Command(BaseCommand):
         sys.stdout.flush()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
         os.environ.setdefault("HOTLINE_DATA_DIR", str(settings.DATA_DIR))
-        os.execvp(sys.executable, [
-            sys.executable, "-m", "gunicorn", "hotline.wsgi", "--bind", bind,
-            "--workers", str(workers), "--access-logfile", "-",
-        ])
+        os.execvp(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "hotline.wsgi",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+            ],
+        )
