@@ -12,7 +12,9 @@
 """
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
@@ -48,6 +50,13 @@ def fast_password_hashing(settings):
     tests/integration/test_accounts.py checks that real passwords are hashed with Argon2.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """A test that switches the language must not leave it switched for the next one."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -123,4 +123,5 @@ def test_switching_to_english_shows_the_interface_in_english(cast, log_in, page,
     page.locator("form.lang button[value=en]").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("header nav").get_by_role("link", name="Customer search")).to_be_visible()
     screenshot("english")

@@ -15,15 +15,12 @@ def audit_event(
     action: str,
     source: str,
     target,
+    label: str,
     customer_id: int | None,
     changes: dict | None = None,
     note: str = "",
-    label: str | None = None,
 ) -> AuditEvent:
-    """An unsaved event about `target` (a customer or a line), for `record` or `record_many`.
-
-    `label` names the target when its str() would cost a query or a translation per row.
-    """
+    """An unsaved event about `target`; `label` names it in the history, in no language."""
     return AuditEvent(
         actor=actor,
         actor_label=actor_label(actor),
@@ -31,7 +28,7 @@ def audit_event(
         source=source,
         target_type=target._meta.model_name,
         target_id=target.pk,
-        target_label=(label if label is not None else str(target))[:120],
+        target_label=label[:120],
         customer_id=customer_id,
         changes=changes or {},
         note=note[:200],

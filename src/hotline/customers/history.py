@@ -1,6 +1,7 @@
 """What of a customer or a line the audit history records, as plain comparable values."""
 
-from hotline.customers.models import Customer, Line
+from hotline.customers import pii
+from hotline.customers.models import Customer, Line, ServiceType
 
 CUSTOMER_FIELDS = (
     "kind",
@@ -14,6 +15,25 @@ CUSTOMER_FIELDS = (
     "contact_numbers",
 )
 LINE_FIELDS = ("service_type", "number", "status", "install_address", "opened_on", "products")
+
+
+def history_label(target: Customer | Line) -> str:
+    """What the history calls a record, in no language: the page words it for its reader."""
+    if isinstance(target, Line):
+        return f"{target.service_type} {target.number}"
+    return str(target)
+
+
+def shown_label(target_type: str, label: str, unmasked: bool) -> str:
+    """A history label for the reader: a line's service type in their language, its number
+    masked unless they may see it."""
+    if target_type != "line" or " " not in label:
+        return label
+    service_type, number = label.split(" ", 1)
+    service = (
+        ServiceType(service_type).label if service_type in ServiceType.values else service_type
+    )
+    return f"{service} {pii.shown('number', number, unmasked)}"
 
 
 def customer_snapshot(

@@ -18,14 +18,13 @@ from hotline.audit.models import AuditEvent
 from hotline.audit.services import audit_event
 from hotline.bulk import insert_without_ids
 from hotline.core.changes import field_changes
-from hotline.customers.history import customer_snapshot, line_snapshot
+from hotline.customers.history import customer_snapshot, history_label, line_snapshot
 from hotline.customers.import_rows import COLUMNS, ParsedRow, RowError, parse_row
 from hotline.customers.models import (
     Customer,
     CustomerNumber,
     Line,
     Product,
-    ServiceType,
     Subscription,
 )
 from hotline.customers.scope import require_permission
@@ -210,6 +209,7 @@ class _Chunk:
                     action=action,
                     source=source,
                     target=state.customer,
+                    label=history_label(state.customer),
                     customer_id=state.customer.pk,
                     changes=changes,
                     note=note,
@@ -257,7 +257,6 @@ class _Chunk:
                 for line in new_lines
             ]
         )
-        service_names = {code: str(name) for code, name in ServiceType.choices}
         events = []
         changed_lines = []
         added: list[Subscription] = []
@@ -284,9 +283,9 @@ class _Chunk:
                     source=source,
                     target=state.line,
                     customer_id=state.line.customer_id,
+                    label=history_label(state.line),
                     changes=changes,
                     note=note,
-                    label=f"{service_names[state.line.service_type]} {state.line.number}",
                 )
             )
         Line.objects.bulk_update(changed_lines, list(_LINE_COLUMNS), batch_size=500)

@@ -41,11 +41,3 @@ def shown_changes(changes: dict, unmasked: bool) -> dict:
         field: [shown(field, old, unmasked), shown(field, new, unmasked)]
         for field, (old, new) in changes.items()
     }
-
-
-def shown_target_label(target_type: str, label: str, unmasked: bool) -> str:
-    """A line's history label is "<service type> <number>": the number is personal data."""
-    if unmasked or target_type != "line" or " " not in label:
-        return label
-    service, number = label.rsplit(" ", 1)
-    return f"{service} {mask_phone(number)}"

@@ -7,6 +7,7 @@ from hotline.accounts.models import Region
 from hotline.audit.models import AuditEvent
 from hotline.core.tiers import ENTERPRISE
 from hotline.customers import pii
+from hotline.customers.history import shown_label
 from hotline.customers.import_rows import clean_id_number, clean_phone
 from hotline.customers.models import (
     Customer,
@@ -201,7 +202,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         return pii.shown_changes(event.changes, self.context.get("unmasked", False))
 
     def get_target_label(self, event) -> str:
-        return pii.shown_target_label(
+        return shown_label(
             event.target_type, event.target_label, self.context.get("unmasked", False)
         )
 

@@ -9,7 +9,7 @@ from hotline.audit.services import record
 from hotline.core.changes import field_changes
 from hotline.core.identity import id_tail
 from hotline.core.tiers import is_vip
-from hotline.customers.history import customer_snapshot, line_snapshot
+from hotline.customers.history import customer_snapshot, history_label, line_snapshot
 from hotline.customers.models import Customer, CustomerNumber, Line, Subscription
 from hotline.customers.pii import UNMASKED_PERMISSION
 from hotline.customers.scope import require_permission, require_region
@@ -71,6 +71,7 @@ def create_customer(*, actor, source: str, values: dict) -> Customer:
         action=AuditEvent.Action.CREATE,
         source=source,
         target=customer,
+        label=history_label(customer),
         customer_id=customer.pk,
         changes=field_changes({}, customer_snapshot(customer, numbers)),
     )
@@ -101,6 +102,7 @@ def update_customer(*, actor, source: str, customer: Customer, values: dict) -> 
             action=AuditEvent.Action.UPDATE,
             source=source,
             target=customer,
+            label=history_label(customer),
             customer_id=customer.pk,
             changes=changes,
         )
@@ -139,6 +141,7 @@ def create_line(*, actor, source: str, customer: Customer, values: dict) -> Line
         action=AuditEvent.Action.CREATE,
         source=source,
         target=line,
+        label=history_label(line),
         customer_id=customer.pk,
         changes=field_changes({}, line_snapshot(line, _product_codes(line))),
     )
@@ -166,6 +169,7 @@ def update_line(*, actor, source: str, line: Line, values: dict) -> Line:
             action=AuditEvent.Action.UPDATE,
             source=source,
             target=line,
+            label=history_label(line),
             customer_id=line.customer_id,
             changes=changes,
         )
@@ -180,6 +184,7 @@ def record_personal_data_viewed(*, actor, source: str, customer: Customer) -> No
         action=AuditEvent.Action.REVEAL,
         source=source,
         target=customer,
+        label=history_label(customer),
         customer_id=customer.pk,
         note="id_number, address, contact numbers, line numbers",
     )

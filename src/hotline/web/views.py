@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from hotline.audit.models import AuditEvent
 from hotline.core.masking import mask_phone
 from hotline.customers import pii, selectors, services
+from hotline.customers.history import shown_label
 from hotline.customers.import_batches import SHOWN_ERRORS, queue_customer_import
 from hotline.customers.import_rows import COLUMNS
 from hotline.customers.models import (
@@ -17,6 +18,7 @@ from hotline.customers.models import (
     CustomerNumber,
     ImportBatch,
     Line,
+    Product,
 )
 from hotline.web.forms import ImportForm, SearchForm
 
@@ -46,7 +48,7 @@ def home(request):
     if user.has_perm("audit.view_auditevent"):
         unmasked = pii.may_see_unmasked(user)
         context["my_changes"] = [
-            (event, pii.shown_target_label(event.target_type, event.target_label, unmasked))
+            (event, shown_label(event.target_type, event.target_label, unmasked))
             for event in AuditEvent.objects.filter(actor=user).exclude(
                 action=AuditEvent.Action.REVEAL
             )[:8]
@@ -115,11 +117,12 @@ def customer_detail(request, pk: int):
     history = None
     if request.user.has_perm("audit.view_auditevent"):
         events = selectors.customer_history(customer)
+        product_names = dict(Product.objects.values_list("code", "name"))
         history = [
             {
                 "event": event,
-                "changes": _labelled_changes(event, unmasked),
-                "target": pii.shown_target_label(event.target_type, event.target_label, unmasked),
+                "changes": _labelled_changes(event, unmasked, product_names),
+                "target": shown_label(event.target_type, event.target_label, unmasked),
             }
             for event in events.exclude(action=AuditEvent.Action.REVEAL)[:100]
         ]
@@ -154,13 +157,15 @@ def customer_detail(request, pk: int):
     )
 
 
-def _labelled_changes(event: AuditEvent, unmasked: bool) -> list[dict]:
-    """[{label, old, new}] with field names and choice codes in the reader's language."""
+def _labelled_changes(event: AuditEvent, unmasked: bool, product_names: dict) -> list[dict]:
+    """[{label, old, new}] with field names, choices and products in the reader's words."""
     model = Customer if event.target_type == "customer" else Line
     shown = pii.shown_changes(event.changes, unmasked)
     rows = []
     for name, (old, new) in shown.items():
         label, choices = _field_label(model, name)
+        if name == "products":
+            choices = product_names
         rows.append(
             {"label": label, "old": _readable(old, choices), "new": _readable(new, choices)}
         )
@@ -169,7 +174,7 @@ def _labelled_changes(event: AuditEvent, unmasked: bool) -> list[dict]:
 
 def _readable(value, choices: dict):
     if isinstance(value, list):
-        return "、".join(str(item) for item in value) or None
+        return "、".join(str(choices.get(item, item)) for item in value) or None
     return choices.get(value, value)
 
 
