@@ -170,6 +170,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "客服热线运营平台 API: customers, lines, audit history, imports.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["hotline.accounts.permissions.HasRole"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from the installed sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -13,7 +13,7 @@ from drf_spectacular.generators import EndpointEnumerator
 from rest_framework.test import APIClient
 
 from hotline.audit.models import AuditEvent
-from hotline.customers.models import ImportBatch
+from hotline.customers.models import Customer, ImportBatch
 from tests.conftest import CAST
 
 USERNAME = {role or "outsider": username for username, (role, *_rest) in CAST.items()}
@@ -236,7 +236,7 @@ def test_an_agent_does_not_find_a_customer_outside_their_regions_by_the_calling_
     assert response.json() == []
 
 
-def test_an_agent_cannot_create_a_customer_outside_their_regions(api_as, regions, cast):
+def test_an_agent_cannot_create_a_customer_outside_their_regions(api_as, regions):
     response = api_as("xiaowang").post(
         "/api/customers/",
         {
@@ -248,6 +248,7 @@ def test_an_agent_cannot_create_a_customer_outside_their_regions(api_as, regions
     )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["region"]
+    assert not Customer.objects.filter(name="孙强").exists()
 
 
 def test_a_manager_sees_customers_of_every_region(api_as, customer, jiangning_customer):
