@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _keep_roles_in_line(sender, using, apps, **kwargs) -> None:
+def _keep_roles_in_line(sender, using, **kwargs) -> None:
     """After every migrate (and every flush), the role groups match hotline.accounts.roles."""
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
