@@ -3,19 +3,6 @@
 from hotline.customers import pii
 from hotline.customers.models import Customer, Line, ServiceType
 
-CUSTOMER_FIELDS = (
-    "kind",
-    "name",
-    "tier",
-    "enterprise_grade",
-    "region",
-    "id_type",
-    "id_number",
-    "address",
-    "contact_numbers",
-)
-LINE_FIELDS = ("service_type", "number", "status", "install_address", "opened_on", "products")
-
 
 def history_label(target: Customer | Line) -> str:
     """What the history calls a record, in no language: the page words it for its reader."""

@@ -27,6 +27,18 @@ CUSTOMER_VALUE_FIELDS = (
 LINE_VALUE_FIELDS = ("service_type", "number", "status", "install_address", "opened_on")
 
 
+def _record(actor, source: str, action: str, target, customer_id: int, **details) -> None:
+    record(
+        actor=actor,
+        action=action,
+        source=source,
+        target=target,
+        label=history_label(target),
+        customer_id=customer_id,
+        **details,
+    )
+
+
 def new_external_key() -> str:
     """A key for a customer entered by hand, distinct from the BSS keys imports carry."""
     return "HL" + uuid.uuid4().hex[:14].upper()
@@ -66,13 +78,12 @@ def create_customer(*, actor, source: str, values: dict) -> Customer:
     customer.save()
     numbers = list(values.get("contact_numbers", []))
     _replace_contact_numbers(customer, numbers)
-    record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        source=source,
-        target=customer,
-        label=history_label(customer),
-        customer_id=customer.pk,
+    _record(
+        actor,
+        source,
+        AuditEvent.Action.CREATE,
+        customer,
+        customer.pk,
         changes=field_changes({}, customer_snapshot(customer, numbers)),
     )
     return customer
@@ -97,15 +108,7 @@ def update_customer(*, actor, source: str, customer: Customer, values: dict) -> 
         _replace_contact_numbers(customer, numbers)
     changes = field_changes(before, customer_snapshot(customer, numbers))
     if changes:
-        record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            source=source,
-            target=customer,
-            label=history_label(customer),
-            customer_id=customer.pk,
-            changes=changes,
-        )
+        _record(actor, source, AuditEvent.Action.UPDATE, customer, customer.pk, changes=changes)
     return customer
 
 
@@ -136,13 +139,12 @@ def create_line(*, actor, source: str, customer: Customer, values: dict) -> Line
         customer=customer, number=line.number, kind=CustomerNumber.Kind.LINE, line=line
     )
     _replace_products(line, values.get("products", []))
-    record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        source=source,
-        target=line,
-        label=history_label(line),
-        customer_id=customer.pk,
+    _record(
+        actor,
+        source,
+        AuditEvent.Action.CREATE,
+        line,
+        customer.pk,
         changes=field_changes({}, line_snapshot(line, _product_codes(line))),
     )
     return line
@@ -164,27 +166,18 @@ def update_line(*, actor, source: str, line: Line, values: dict) -> Line:
         _replace_products(line, values["products"])
     changes = field_changes(before, line_snapshot(line, _product_codes(line)))
     if changes:
-        record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            source=source,
-            target=line,
-            label=history_label(line),
-            customer_id=line.customer_id,
-            changes=changes,
-        )
+        _record(actor, source, AuditEvent.Action.UPDATE, line, line.customer_id, changes=changes)
     return line
 
 
 def record_personal_data_viewed(*, actor, source: str, customer: Customer) -> None:
     """Seeing a customer's personal data unmasked is itself on the record."""
     require_permission(actor, UNMASKED_PERMISSION)
-    record(
-        actor=actor,
-        action=AuditEvent.Action.REVEAL,
-        source=source,
-        target=customer,
-        label=history_label(customer),
-        customer_id=customer.pk,
+    _record(
+        actor,
+        source,
+        AuditEvent.Action.REVEAL,
+        customer,
+        customer.pk,
         note="id_number, address, contact numbers, line numbers",
     )
