@@ -19,6 +19,7 @@ import random
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,16 +163,55 @@ class LoadFigures:
     size: str = ""
 
 
+def _set_aside_indexes_and_keys(cursor, tables: list[str]) -> list[sql.Composable]:
+    """Drop the tables' secondary indexes and foreign keys; return the statements that make
+    them again."""
+    cursor.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid::regclass::text = ANY(%s) "
+        "AND NOT EXISTS (SELECT FROM pg_constraint WHERE conindid = indexrelid)",
+        [tables],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+        "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+        [tables],
+    )
+    foreign_keys = [(sql.Identifier(table), sql.Identifier(name), sql.SQL(definition))
+                    for table, name, definition in cursor.fetchall()]  # fmt: skip
+    for table, name, _definition in foreign_keys:
+        cursor.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(table, name))
+    for name, _definition in indexes:
+        cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+    return [
+        *(sql.SQL(definition) for _name, definition in indexes),
+        *(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(*key) for key in foreign_keys),
+    ]
+
+
+def _copy_batch(tables: list[str], batch: _Batch) -> None:
+    """Write one batch in one transaction, on a connection of the calling (writer) thread."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, (name, columns) in zip(tables, COLUMNS.items(), strict=True):
+            _copy(cursor, table, columns, batch.rows[name])
+    connection.close()
+
+
 def load_customers(demo, count: int, reference: Reference, keep: set[int]):
     """COPY `count` demo customers with their lines, numbers and products, checked by the
     import's own parse_row; return the parsed rows of the customers in `keep`, by serial.
 
-    Secondary indexes are dropped for the load and built afterwards, as pg_restore does:
-    building the trigram index once is many times faster than growing it row by row.
+    As pg_restore does, secondary indexes and foreign keys are dropped for the load and made
+    again afterwards: building an index or checking a key once for the whole table is many
+    times faster than doing it row by row. A writer thread copies each batch while the next
+    is made, so that the database and Python each keep a core busy.
     """
     from django.apps import apps
     from django.core.management.color import no_style
-    from django.db import connection, transaction
+    from django.db import connection
 
     from hotline.customers.import_rows import parse_row
 
@@ -182,38 +222,32 @@ def load_customers(demo, count: int, reference: Reference, keep: set[int]):
     line_ids = itertools.count(1)
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-            "WHERE indrelid::regclass::text = ANY(%s) "
-            "AND NOT EXISTS (SELECT FROM pg_constraint WHERE conindid = indexrelid)",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        for name, _definition in indexes:
-            cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
-        for start in range(0, count, LOAD_BATCH):
-            batch = _Batch()
-            for serial in range(start, min(start + LOAD_BATCH, count)):
-                parsed = [
-                    parse_row(cells, reference.regions, reference.products)
-                    for cells in demo.customer_rows()
-                ]
-                if serial in keep:
-                    kept[serial] = parsed
-                batch.add(serial + 1, parsed, line_ids)
-            with transaction.atomic():
-                for table, (name, columns) in zip(tables, COLUMNS.items(), strict=True):
-                    _copy(cursor, table, columns, batch.rows[name])
-            figures.customers += len(batch.rows["customer"])
-            figures.lines += len(batch.rows["line"])
-            figures.numbers += len(batch.rows["customernumber"])
+        remake = _set_aside_indexes_and_keys(cursor, tables)
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            written = []
+            for start in range(0, count, LOAD_BATCH):
+                batch = _Batch()
+                for serial in range(start, min(start + LOAD_BATCH, count)):
+                    parsed = [
+                        parse_row(cells, reference.regions, reference.products)
+                        for cells in demo.customer_rows()
+                    ]
+                    if serial in keep:
+                        kept[serial] = parsed
+                    batch.add(serial + 1, parsed, line_ids)
+                for previous in written:
+                    previous.result()
+                written = [writer.submit(_copy_batch, tables, batch)]
+                figures.customers += len(batch.rows["customer"])
+                figures.lines += len(batch.rows["line"])
+                figures.numbers += len(batch.rows["customernumber"])
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
         figures.copy_s = time.perf_counter() - started
         started = time.perf_counter()
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        for _name, definition in indexes:
-            cursor.execute(definition)
+        for statement in remake:
+            cursor.execute(statement)
         figures.index_s = time.perf_counter() - started
         started = time.perf_counter()
         cursor.execute(

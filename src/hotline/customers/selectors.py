@@ -10,6 +10,9 @@ from hotline.customers.scope import visible_region_ids
 SEARCH_LIMIT = 50
 # A short number prefix matches much of the base; past this many, the other terms narrow it.
 _NUMBER_PREFIX_CANDIDATES = 2000
+# The trigram index finds address words of three characters or more; a shorter word
+# would read every address (a 2-character word has no trigram), so it matches names only.
+_SHORTEST_ADDRESS_WORD = 3
 
 
 def visible_customers(user) -> QuerySet[Customer]:
@@ -45,6 +48,8 @@ def _term_filter(term: Term) -> Q:
         return Q(id_tail=term.value)
     if term.kind is TermKind.NUMBER_OR_ID_TAIL:
         return Q(pk__in=_customers_with_number_prefix(term.value)) | Q(id_tail=term.value)
+    if len(term.value) < _SHORTEST_ADDRESS_WORD:
+        return Q(name__startswith=term.value)
     return Q(name__startswith=term.value) | Q(address__icontains=term.value)
 
 
@@ -60,7 +65,7 @@ def search_customers(
     """Customers matching every term of `text` and every filter given, ordered by name.
 
     Numbers and accounts match by prefix, a four-digit term also as an ID tail,
-    words as the start of the name or anywhere in the address.
+    words as the start of the name or (from three characters) anywhere in the address.
     """
     customers = visible_customers(user)
     for term in parse_search_text(text):
