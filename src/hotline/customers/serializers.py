@@ -18,6 +18,7 @@ from hotline.customers.models import (
     Product,
     ServiceType,
 )
+from hotline.customers.services import CUSTOMER_VALUE_FIELDS
 
 
 class _MaskingMixin:
@@ -137,18 +138,7 @@ class CustomerWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = [
-            "external_key",
-            "kind",
-            "name",
-            "tier",
-            "enterprise_grade",
-            "region",
-            "id_type",
-            "id_number",
-            "address",
-            "contact_numbers",
-        ]
+        fields = ["external_key", *CUSTOMER_VALUE_FIELDS, "contact_numbers"]
 
     def validate_external_key(self, value):
         taken = Customer.objects.filter(external_key=value)
