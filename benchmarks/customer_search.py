@@ -178,8 +178,10 @@ def _set_aside_indexes_and_keys(cursor, tables: list[str]) -> list[sql.Composabl
         "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
         [tables],
     )
-    foreign_keys = [(sql.Identifier(table), sql.Identifier(name), sql.SQL(definition))
-                    for table, name, definition in cursor.fetchall()]  # fmt: skip
+    foreign_keys = [
+        (sql.Identifier(table), sql.Identifier(name), sql.SQL(definition))
+        for table, name, definition in cursor.fetchall()
+    ]
     for table, name, _definition in foreign_keys:
         cursor.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(table, name))
     for name, _definition in indexes:
@@ -224,7 +226,7 @@ def load_customers(demo, count: int, reference: Reference, keep: set[int]):
     with connection.cursor() as cursor:
         remake = _set_aside_indexes_and_keys(cursor, tables)
         with ThreadPoolExecutor(max_workers=1) as writer:
-            written = []
+            copying = None
             for start in range(0, count, LOAD_BATCH):
                 batch = _Batch()
                 for serial in range(start, min(start + LOAD_BATCH, count)):
@@ -235,12 +237,14 @@ def load_customers(demo, count: int, reference: Reference, keep: set[int]):
                     if serial in keep:
                         kept[serial] = parsed
                     batch.add(serial + 1, parsed, line_ids)
-                for previous in written:
-                    previous.result()
-                written = [writer.submit(_copy_batch, tables, batch)]
+                if copying:
+                    copying.result()  # one batch waits at most, and a failure stops the load
+                copying = writer.submit(_copy_batch, tables, batch)
                 figures.customers += len(batch.rows["customer"])
                 figures.lines += len(batch.rows["line"])
                 figures.numbers += len(batch.rows["customernumber"])
+            if copying:
+                copying.result()
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
         figures.copy_s = time.perf_counter() - started
