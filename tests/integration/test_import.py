@@ -335,3 +335,15 @@ def test_a_hundred_thousand_row_file_imports_completely(tmp_path, manager):
     assert Customer.objects.count() == 100_000
     assert Line.objects.count() == 100_000
     assert CustomerNumber.objects.filter(number="13900099999").count() == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+@pytest.mark.parametrize("shift", [0, 1, 2])
+def test_a_large_file_is_read_whatever_character_the_sample_cuts(tmp_path, encoding, shift):
+    path = tmp_path / "large.csv"
+    filler = ["x" * shift] + ["南京市玄武区中山路"] * 8000
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["客户编号", "客户名称", "区域"])
+        writer.writerows([["NJ1", name, "玄武区"] for name in filler])
+    assert sum(1 for _row in read_customer_rows(path)) == len(filler)

@@ -31,3 +31,11 @@ def test_chinese_words_are_words_and_every_term_is_kept_in_order():
 
 def test_blank_text_has_no_terms():
     assert parse_search_text("   ") == ()
+
+
+def test_a_credit_code_tail_ending_in_a_letter_is_an_id_tail():
+    assert parse_search_text("713h") == (Term(TermKind.ID_TAIL, "713H"),)
+
+
+def test_four_letters_are_still_a_word():
+    assert parse_search_text("Wang") == (Term(TermKind.WORD, "Wang"),)

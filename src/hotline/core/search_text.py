@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 _PHONE_LIKE = re.compile(r"\+?\d[\d\-]{2,}")
-_ID_TAIL = re.compile(r"\d{3}[Xx]")
+# Resident IDs end in a digit or X; credit codes (统一社会信用代码) in any digit or letter.
+_ID_TAIL = re.compile(r"(?=.*\d)[0-9A-Za-z]{3}[A-Za-z]")
 _ACCOUNT = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9_.@\-]{3,}")
 
 

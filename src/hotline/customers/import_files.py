@@ -1,5 +1,6 @@
 """Reading customer files: CSV (UTF-8 or the GBK that Chinese Excel writes) and XLSX."""
 
+import codecs
 import csv
 import datetime
 import zipfile
@@ -35,10 +36,9 @@ def _csv_encoding(path: Path) -> str:
     head = path.read_bytes()[:65536]
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            head.decode(encoding)
-        except UnicodeDecodeError as error:
-            if encoding == "utf-8-sig" and error.start >= len(head) - 3:
-                return encoding  # a multi-byte character cut by the 64 KiB sample
+            # Incremental, so a character cut by the end of the 64 KiB sample is no error.
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
             continue
         return encoding
     raise FileFormatError(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV"))
