@@ -136,18 +136,13 @@ def missing_columns(keys: list[str | None]) -> list[str]:
     return [COLUMNS[key] for key in REQUIRED if key not in keys]
 
 
-def _choice(
-    raw: str,
-    column: str,
-    names: Mapping[str, str],
-    codes: tuple[str, ...] | frozenset[str],
-    default: str,
-) -> str:
+def _choice(raw: str, column: str, names: Mapping[str, str], default: str) -> str:
+    """A Chinese name from `names`, or the code it stands for written as it is."""
     if not raw:
         return default
     if raw in names:
         return names[raw]
-    if raw.lower() in codes:
+    if raw.lower() in names.values():
         return raw.lower()
     allowed = "、".join(names)
     raise RowError(
@@ -209,7 +204,6 @@ def _line(cells: Mapping[str, str], products: Mapping[str, int]) -> LineValues |
         cells.get("service_type", ""),
         COLUMNS["service_type"],
         SERVICE_TYPES,
-        frozenset(SERVICE_TYPES.values()),
         "",
     )
     if not service_type:
@@ -237,7 +231,6 @@ def _line(cells: Mapping[str, str], products: Mapping[str, int]) -> LineValues |
             cells.get("line_status", ""),
             COLUMNS["line_status"],
             LINE_STATUSES,
-            frozenset(LINE_STATUSES.values()),
             "active",
         ),
         install_address=cells.get("install_address", "")[:200],
@@ -266,7 +259,6 @@ def parse_row(
         cells.get("kind", ""),
         COLUMNS["kind"],
         KINDS,
-        (tiers.INDIVIDUAL, tiers.ENTERPRISE),
         tiers.INDIVIDUAL,
     )
     grade = cells.get("enterprise_grade", "").upper().removesuffix("类")
@@ -278,7 +270,6 @@ def parse_row(
         cells.get("id_type", ""),
         COLUMNS["id_type"],
         ID_TYPES,
-        frozenset(ID_TYPES.values()),
         "resident_id",
     )
     return ParsedRow(
@@ -286,9 +277,7 @@ def parse_row(
             external_key=external_key,
             name=name,
             kind=kind,
-            tier=_choice(
-                cells.get("tier", ""), COLUMNS["tier"], TIER_NAMES, tiers.TIERS, tiers.REGULAR
-            ),
+            tier=_choice(cells.get("tier", ""), COLUMNS["tier"], TIER_NAMES, tiers.REGULAR),
             enterprise_grade=grade,
             region_id=regions[region],
             id_type=id_type,
