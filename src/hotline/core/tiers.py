@@ -4,7 +4,6 @@ REGULAR = "regular"
 SILVER = "silver"
 GOLD = "gold"
 DIAMOND = "diamond"
-TIERS = (REGULAR, SILVER, GOLD, DIAMOND)
 
 INDIVIDUAL = "individual"
 ENTERPRISE = "enterprise"
