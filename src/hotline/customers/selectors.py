@@ -1,6 +1,8 @@
 """Reads of the customer base, always within the reader's data scope."""
 
+from django.db import connection, models
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Collate
 
 from hotline.audit.models import AuditEvent
 from hotline.core.search_text import Term, TermKind, parse_search_text
@@ -8,8 +10,6 @@ from hotline.customers.models import Customer, CustomerNumber
 from hotline.customers.scope import visible_region_ids
 
 SEARCH_LIMIT = 50
-# A short number prefix matches much of the base; past this many, the other terms narrow it.
-_NUMBER_PREFIX_CANDIDATES = 2000
 # The trigram index finds address words of three characters or more; a shorter word
 # would read every address (a 2-character word has no trigram), so it matches names only.
 _SHORTEST_ADDRESS_WORD = 3
@@ -33,12 +33,23 @@ def find_by_caller_number(user, number: str) -> list[Customer]:
     return list(found.values())
 
 
-def _customers_with_number_prefix(prefix: str) -> list[int]:
-    return list(
-        CustomerNumber.objects.filter(number__startswith=prefix).values_list(
-            "customer_id", flat=True
-        )[:_NUMBER_PREFIX_CANDIDATES]
-    )
+def _customers_with_number_prefix(prefix: str) -> QuerySet[CustomerNumber]:
+    # A subquery, not a list: the planner joins it with the other terms, so a short
+    # prefix matching much of the base still finds the customer the name narrows to.
+    return CustomerNumber.objects.filter(number__startswith=prefix).values("customer_id")
+
+
+def _by_code_point(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Give the customers a `sort_name` that orders and matches prefixes by code point.
+
+    PostgreSQL's default collation cannot range-scan a LIKE prefix, so a common
+    surname such as 王 walked the name index past hundreds of thousands of rows;
+    under "C" the prefix and the order use one index (migration 0004). SQLite
+    compares by code point already.
+    """
+    if connection.vendor == "postgresql":
+        return customers.annotate(sort_name=Collate("name", "C"))
+    return customers.alias(sort_name=models.F("name"))
 
 
 def _term_filter(term: Term) -> Q:
@@ -49,8 +60,8 @@ def _term_filter(term: Term) -> Q:
     if term.kind is TermKind.NUMBER_OR_ID_TAIL:
         return Q(pk__in=_customers_with_number_prefix(term.value)) | Q(id_tail=term.value)
     if len(term.value) < _SHORTEST_ADDRESS_WORD:
-        return Q(name__startswith=term.value)
-    return Q(name__startswith=term.value) | Q(address__icontains=term.value)
+        return Q(sort_name__startswith=term.value)
+    return Q(sort_name__startswith=term.value) | Q(address__icontains=term.value)
 
 
 def search_customers(
@@ -67,7 +78,7 @@ def search_customers(
     Numbers and accounts match by prefix, a four-digit term also as an ID tail,
     words as the start of the name or (from three characters) anywhere in the address.
     """
-    customers = visible_customers(user)
+    customers = _by_code_point(visible_customers(user))
     for term in parse_search_text(text):
         customers = customers.filter(_term_filter(term))
     if tier:
@@ -78,7 +89,7 @@ def search_customers(
         customers = customers.filter(kind=kind)
     if vip is not None:
         customers = customers.filter(is_vip=vip)
-    return customers.order_by("name", "id")
+    return customers.order_by("sort_name", "id")
 
 
 def customer_history(customer: Customer) -> QuerySet[AuditEvent]:
