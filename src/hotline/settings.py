@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from hotline.env import env_bool, env_list, env_str
+from hotline.env import env_bool, env_float, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("HOTLINE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "hotline.accounts",
     "hotline.audit",
     "hotline.customers",
+    "hotline.notifications",
+    "hotline.contacts",
+    "hotline.workorders",
     "hotline.web",
 ]
 
@@ -152,6 +155,58 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# The time-limit sweep; the demo runs the same job from its embedded scheduler.
+HOTLINE_SWEEP_EVERY_S = env_int("HOTLINE_SWEEP_EVERY_S", 60, minimum=5)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-time-limits": {
+        "task": "hotline.workorders.tasks.sweep_time_limits",
+        "schedule": HOTLINE_SWEEP_EVERY_S,
+    },
+    "retry-due-webhooks": {
+        "task": "notifications.retry_due_webhooks",
+        "schedule": 60,
+    },
+}
+
+# 重复障碍: a fault on the same line and service within this many days of an earlier one.
+HOTLINE_REPEAT_FAULT_DAYS = env_int("HOTLINE_REPEAT_FAULT_DAYS", 30, minimum=1)
+# 一线解决率 target: the share of decided orders the first line resolves itself, 0 to 1
+# (docs/work-order-reports.md).
+HOTLINE_FIRST_LINE_TARGET = env_float("HOTLINE_FIRST_LINE_TARGET", 0.98, minimum=0, maximum=1)
+
+# E-mail goes out over SMTP when EMAIL_HOST is set; without it messages are printed to the
+# console, so the embedded default needs no mail server.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: set one")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hotline@localhost")
+
+# Notifications: channels, webhooks and SMS (docs/notifications.md).
+HOTLINE_NOTIFICATION_CHANNELS = env_list(
+    "HOTLINE_NOTIFICATION_CHANNELS", ["inbox", "email", "webhook"]
+)
+# Where Hotline is reached from outside, to make links absolute in e-mails and webhooks.
+HOTLINE_BASE_URL = env_str("HOTLINE_BASE_URL", "http://127.0.0.1:8000")
+if not HOTLINE_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"HOTLINE_BASE_URL must start with http:// or https://, not {HOTLINE_BASE_URL!r}"
+    )
+HOTLINE_WEBHOOK_MAX_ATTEMPTS = env_int("HOTLINE_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+# The wait before the first retry, doubling after; at least twice the 5 s request timeout,
+# so that a retry does not start while the attempt before it may still be running.
+HOTLINE_WEBHOOK_RETRY_SECONDS = env_int("HOTLINE_WEBHOOK_RETRY_SECONDS", 60, minimum=10)
+HOTLINE_SMS_BACKEND = env_str("HOTLINE_SMS_BACKEND", "console")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -179,6 +234,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LineStatusEnum": "hotline.customers.models.LineStatus",
         "ImportStatusEnum": "hotline.customers.models.ImportBatch.Status",
+        "TierEnum": "hotline.customers.models.Tier",
+        "PreviewTierEnum": "hotline.workorders.serializers.PREVIEW_TIERS",
     },
 }
 
