@@ -9,6 +9,9 @@
 - 赵经理 (manager): every region, whole data, imports.
 - 管理员 (admin): everything.
 - 路人 (outsider): signed in, no role.
+
+Where they sit: 小王 and 老张 in 综合服务一班 (客户服务中心, the first line); 李工 and
+小刘 in 网络维护部 (faults are dispatched there); 陈姐 in 投诉处理中心.
 """
 
 import pytest
@@ -18,9 +21,10 @@ from django.utils import translation
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
-from hotline.accounts.models import Region, User
+from hotline.accounts.models import Department, Region, Team, User
 from hotline.customers.models import Product
 from hotline.customers.services import create_customer, create_line
+from hotline.workorders.clocks import forget_cached_setup
 
 # Properties are checked for truth, not speed: a loaded 2-core CI machine must not fail them.
 settings.register_profile("hotline", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -32,6 +36,7 @@ CAST = {
     # username: (role, agent ID, name, regions)
     "xiaowang": ("agent", "10001", "小王", ["玄武区"]),
     "laozhang": ("team_lead", "10002", "老张", ["玄武区"]),
+    "xiaoliu": ("second_line", "20002", "小刘", ["玄武区"]),
     "ligong": ("second_line", "20001", "李工", ["玄武区", "江宁区"]),
     "chenjie": ("complaint_handler", "30001", "陈姐", ["玄武区"]),
     "zhouqa": ("qa_inspector", "40001", "周质检", ["玄武区"]),
@@ -41,6 +46,15 @@ CAST = {
     "outsider": (None, "99999", "路人", ["玄武区"]),
 }
 ROLES = [role for role, *_rest in CAST.values() if role]
+FIRST_LINE_TEAM = ("综合服务一班", "客户服务中心")
+# username: team (and its department) or department; departments come from the seed migration.
+PLACEMENT = {
+    "xiaowang": FIRST_LINE_TEAM,
+    "laozhang": FIRST_LINE_TEAM,
+    "xiaoliu": (None, "网络维护部"),
+    "ligong": (None, "网络维护部"),
+    "chenjie": (None, "投诉处理中心"),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +64,12 @@ def fast_password_hashing(settings):
     tests/integration/test_accounts.py checks that real passwords are hashed with Argon2.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_time_limit_setup():
+    """Each test sees the calendars and policies of its own database, not a cached copy."""
+    forget_cached_setup()
 
 
 @pytest.fixture(autouse=True)
@@ -89,8 +109,20 @@ def cast(regions):
         if role:
             user.groups.add(Group.objects.get(name=role))
         user.regions.set([regions[region] for region in region_names])
+        _place(user, *PLACEMENT.get(username, (None, None)))
         users[username] = User.objects.get(pk=user.pk)  # fresh, without cached permissions
     return users
+
+
+def _place(user: User, team_name: str | None, department_name: str | None) -> None:
+    if department_name is None:
+        return
+    department, _created = Department.objects.get_or_create(name=department_name)
+    if team_name:
+        user.team, _created = Team.objects.get_or_create(name=team_name, department=department)
+    else:
+        user.department = department
+    user.save(update_fields=["team", "department"])
 
 
 def user_with_role(cast, role: str) -> User:

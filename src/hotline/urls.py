@@ -2,11 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from hotline.workorders import report_urls
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("hotline.notifications.api_urls")),
     path("api/", include("hotline.customers.api_urls")),
+    path("api/", include("hotline.workorders.api_urls")),
+    path("api/", include("hotline.contacts.api_urls")),
+    path("api/", include("hotline.workorders.report_urls")),
     path("admin/", admin.site.urls),
+    path("", include(report_urls.web_urlpatterns)),
     path("", include("hotline.web.urls")),
 ]

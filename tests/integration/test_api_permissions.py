@@ -13,7 +13,11 @@ from drf_spectacular.generators import EndpointEnumerator
 from rest_framework.test import APIClient
 
 from hotline.audit.models import AuditEvent
+from hotline.accounts.models import Department
 from hotline.customers.models import Customer, ImportBatch
+from hotline.notifications.models import Notification
+from hotline.workorders import services
+from hotline.workorders.models import Category
 from tests.conftest import CAST
 
 USERNAME = {role or "outsider": username for username, (role, *_rest) in CAST.items()}
@@ -28,6 +32,10 @@ class World:
     product: int
     region: int
     batch: int
+    order: int  # a fault of 王建国 owned by 小王, dispatched to 网络维护部 (李工's)
+    category: int
+    department: int  # 投诉处理中心, where a transfer may send the order
+    notification: int  # 管理员's own: for everyone else it does not exist
 
 
 @pytest.fixture
@@ -36,12 +44,27 @@ def world(settings, tmp_path, cast, regions, products, customer):
     batch = ImportBatch.objects.create(
         uploaded_by=cast["admin"], original_name="customers.csv", file="imports/customers.csv"
     )
+    order = services.open_order(
+        actor=cast["xiaowang"],
+        source="web",
+        customer=customer,
+        order_type="fault",
+        category=Category.objects.get(code="broadband.down"),
+        description="宽带断网",
+    )
+    services.escalate_to_second_line(actor=cast["xiaowang"], source="web", order=order)
     return World(
         customer=customer.pk,
         line=customer.lines.get(service_type="mobile").pk,
         product=products["M5G129"].pk,
         region=regions["玄武区"].pk,
         batch=batch.pk,
+        order=order.pk,
+        category=Category.objects.get(code="billing.query").pk,
+        department=Department.objects.get(name="投诉处理中心").pk,
+        notification=Notification.objects.create(
+            recipient=cast["admin"], event="workorder.dispatch", title="工单 GD20260001 已派单"
+        ).pk,
     )
 
 
@@ -98,6 +121,54 @@ def _upload(world: World) -> dict:
     }
 
 
+def _new_order(world: World) -> dict:
+    return {
+        "customer": world.customer,
+        "order_type": "inquiry",
+        "category": world.category,
+        "description": "查询本月话费",
+    }
+
+
+# Every step carries what any step needs, so a refusal is about who and when, not the body.
+def _step(world: World) -> dict:
+    return {
+        "reason": "原因",
+        "department": world.department,
+        "text": "已处理",
+        "satisfied": True,
+        "root_cause": "根因",
+        "fix": "整改",
+    }
+
+
+def _ring(world: World) -> dict:
+    return {
+        "event": "ringing",
+        "call_id": "c1",
+        "caller_number": "13812345678",
+        "agent_id": "10001",
+    }
+
+
+STEPS = [
+    "close_at_first_contact",
+    "solve_at_first_contact",
+    "escalate",
+    "dispatch",
+    "accept",
+    "start",
+    "arrive_on_site",
+    "reply",
+    "transfer",
+    "send_back",
+    "suspend",
+    "resume",
+    "urge",
+    "supervise",
+    "callback",
+]
+
 CALLS = {
     "GET customers": Call("GET", "customers/"),
     "POST customers": Call("POST", "customers/", _new_customer),
@@ -121,8 +192,26 @@ CALLS = {
     "POST imports": Call("POST", "imports/", _upload, multipart=True),
     "GET imports/{id}": Call("GET", "imports/{batch}/"),
     "GET me": Call("GET", "me/"),
+    "GET notifications": Call("GET", "notifications/"),
+    "POST notifications/{id}/read": Call("POST", "notifications/{notification}/read/"),
+    "POST notifications/read-all": Call("POST", "notifications/read-all/"),
+    "GET notifications/unread-count": Call("GET", "notifications/unread-count/"),
     "GET schema": Call("GET", "schema/"),
     "GET docs": Call("GET", "docs/"),
+    "GET orders": Call("GET", "orders/"),
+    "POST orders": Call("POST", "orders/", _new_order),
+    "GET orders/{id}": Call("GET", "orders/{order}/"),
+    "GET orders/{id}/history": Call("GET", "orders/{order}/history/"),
+    **{
+        f"POST orders/{{id}}/{step}": Call("POST", f"orders/{{order}}/{step}/", _step)
+        for step in STEPS
+    },
+    "GET categories": Call("GET", "categories/"),
+    "GET categories/{id}": Call("GET", "categories/{category}/"),
+    "POST sla/preview": Call("POST", "sla/preview", lambda world: {"order_type": "fault"}),
+    "POST cti/events": Call("POST", "cti/events", _ring),
+    "GET cti/pop": Call("GET", "cti/pop"),
+    "GET reports/orders": Call("GET", "reports/orders?from=2026-10-01&to=2026-10-31"),
 }
 
 COLUMNS = (
@@ -159,8 +248,44 @@ EXPECTED = {
     "POST imports":                (403, 403,  403, 403,  403, 403,  202, 202,  403),
     "GET imports/{id}":            (403, 403,  403, 403,  403, 403,  200, 200,  403),
     "GET me":                      (200, 200,  200, 200,  200, 200,  200, 200,  200),
+    "GET notifications":           (200, 200,  200, 200,  200, 200,  200, 200,  403),
+    "POST notifications/{id}/read":
+                                   (404, 404,  404, 404,  404, 404,  404, 200,  403),
+    "POST notifications/read-all": (200, 200,  200, 200,  200, 200,  200, 200,  403),
+    "GET notifications/unread-count":
+                                   (200, 200,  200, 200,  200, 200,  200, 200,  403),
     "GET schema":                  (200, 200,  200, 200,  200, 200,  200, 200,  403),
     "GET docs":                    (200, 200,  200, 200,  200, 200,  200, 200,  403),
+    "GET orders":                  (200, 200,  200, 200,  200, 403,  200, 200,  403),
+    "POST orders":                 (201, 201,  403, 201,  403, 403,  201, 201,  403),
+    "GET orders/{id}":             (200, 200,  200, 200,  200, 403,  200, 200,  403),
+    "GET orders/{id}/history":     (200, 200,  200, 200,  403, 403,  200, 200,  403),
+    # The order is dispatched: a step that cannot start there is 409 for whoever sees it;
+    # one that can is for its parties only (the lifecycle table in core/lifecycle.py).
+    "POST orders/{id}/close_at_first_contact":
+                                   (409, 409,  409, 409,  409, 403,  409, 409,  403),
+    "POST orders/{id}/solve_at_first_contact":
+                                   (409, 409,  409, 409,  409, 403,  409, 409,  403),
+    "POST orders/{id}/escalate":   (409, 409,  409, 409,  409, 403,  409, 409,  403),
+    "POST orders/{id}/dispatch":   (409, 409,  409, 409,  409, 403,  409, 409,  403),
+    "POST orders/{id}/accept":     (403, 403,  200, 403,  403, 403,  403, 403,  403),
+    "POST orders/{id}/start":      (409, 409,  409, 409,  409, 403,  409, 409,  403),
+    "POST orders/{id}/arrive_on_site":
+                                   (409, 409,  409, 409,  409, 403,  409, 409,  403),
+    "POST orders/{id}/reply":      (409, 409,  409, 409,  409, 403,  409, 409,  403),
+    "POST orders/{id}/transfer":   (403, 200,  200, 403,  403, 403,  200, 200,  403),
+    "POST orders/{id}/send_back":  (403, 403,  200, 403,  403, 403,  403, 403,  403),
+    "POST orders/{id}/suspend":    (403, 200,  200, 403,  403, 403,  200, 200,  403),
+    "POST orders/{id}/resume":     (409, 409,  409, 409,  409, 403,  409, 409,  403),
+    "POST orders/{id}/urge":       (200, 200,  403, 403,  403, 403,  200, 200,  403),
+    "POST orders/{id}/supervise":  (403, 403,  403, 403,  403, 403,  200, 200,  403),
+    "POST orders/{id}/callback":   (409, 409,  409, 409,  409, 403,  409, 409,  403),
+    "GET categories":              (200, 200,  200, 200,  200, 403,  200, 200,  403),
+    "GET categories/{id}":         (200, 200,  200, 200,  200, 403,  200, 200,  403),
+    "POST sla/preview":            (200, 200,  200, 200,  200, 403,  200, 200,  403),
+    "POST cti/events":             (403, 403,  403, 403,  403, 403,  403, 202,  403),
+    "GET cti/pop":                 (204, 204,  204, 204,  204, 204,  204, 204,  403),
+    "GET reports/orders":          (403, 200,  403, 403,  403, 403,  200, 200,  403),
 }
 # fmt: on
 MATRIX = [

@@ -1,7 +1,5 @@
 """What two workers or two agents do at the same moment (PostgreSQL: real row locks)."""
 
-import threading
-
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -10,37 +8,15 @@ from hotline.audit.models import AuditEvent
 from hotline.customers.import_batches import run_import_batch
 from hotline.customers.models import Customer, ImportBatch
 from hotline.customers.services import update_customer
+from tests.integration.threads import at_once
 
 pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="concurrency runs on PostgreSQL; SQLite serialises all writers",
     ),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def at_once(*calls):
-    """Run the calls in threads released together; re-raise the first failure."""
-    barrier = threading.Barrier(len(calls))
-    failures = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:  # noqa: BLE001 - handed to the test thread
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
 
 
 def test_two_workers_never_run_the_same_import_batch(cast, products):

@@ -8,23 +8,53 @@ from django.utils.translation import gettext_lazy as _
 
 _SEE_CUSTOMERS = ("customers.view_customer", "customers.view_line", "customers.view_product")
 _AUDIT = ("audit.view_auditevent",)
+_SEE_ORDERS = ("workorders.view_workorder", "workorders.view_category")
+_OPEN_ORDERS = (*_SEE_ORDERS, "workorders.add_workorder")
+_SLA_SETUP = tuple(
+    f"workorders.{verb}_{model}"
+    for model in (
+        "category",
+        "slapolicy",
+        "slalimit",
+        "businesscalendar",
+        "openingperiod",
+        "publicholiday",
+        "faultgradingrule",
+    )
+    for verb in ("view", "add", "change", "delete")
+)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "agent": (*_SEE_CUSTOMERS, *_AUDIT, "customers.add_customer", "customers.change_customer"),
-    "team_lead": (*_SEE_CUSTOMERS, *_AUDIT, "customers.add_customer", "customers.change_customer"),
+    "agent": (
+        *_SEE_CUSTOMERS,
+        *_AUDIT,
+        *_OPEN_ORDERS,
+        "customers.add_customer",
+        "customers.change_customer",
+    ),
+    "team_lead": (
+        *_SEE_CUSTOMERS,
+        *_AUDIT,
+        *_OPEN_ORDERS,
+        "customers.add_customer",
+        "customers.change_customer",
+    ),
     # Field repair and sales must reach and visit the customer: they see contact data whole.
-    "second_line": (*_SEE_CUSTOMERS, *_AUDIT, "customers.view_unmasked_pii"),
+    "second_line": (*_SEE_CUSTOMERS, *_AUDIT, *_SEE_ORDERS, "customers.view_unmasked_pii"),
     "complaint_handler": (
         *_SEE_CUSTOMERS,
         *_AUDIT,
+        *_OPEN_ORDERS,
         "customers.change_customer",
         "customers.view_unmasked_pii",
     ),
-    "qa_inspector": _SEE_CUSTOMERS,
+    "qa_inspector": (*_SEE_CUSTOMERS, *_SEE_ORDERS),
     "wfm_planner": (),
     "manager": (
         *_SEE_CUSTOMERS,
         *_AUDIT,
+        *_OPEN_ORDERS,
+        "workorders.view_all_orders",
         "customers.view_unmasked_pii",
         "customers.view_all_regions",
         "customers.import_customers",
@@ -33,6 +63,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "admin": (
         *_SEE_CUSTOMERS,
         *_AUDIT,
+        *_OPEN_ORDERS,
+        *_SLA_SETUP,
+        "workorders.view_all_orders",
+        "contacts.receive_cti_events",
+        *(f"notifications.{verb}_webhookendpoint" for verb in ("view", "add", "change", "delete")),
+        "notifications.view_webhookdelivery",
+        "notifications.view_smsmessage",
         "customers.add_customer",
         "customers.change_customer",
         "customers.add_line",

@@ -24,12 +24,14 @@ class AuditEvent(models.Model):
         UPDATE = "update", _("修改")
         DELETE = "delete", _("删除")
         REVEAL = "reveal", _("查看明文")
+        STEP = "step", _("流转")
 
     class Source(models.TextChoices):
         WEB = "web", _("页面")
         API = "api", _("接口")
         IMPORT = "import", _("批量导入")
         CLI = "cli", _("命令行")
+        SYSTEM = "system", _("系统")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

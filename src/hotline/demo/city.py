@@ -174,6 +174,8 @@ DEPARTMENTS = [
     "质量管理部",
     "运营管理部",
     "信息技术部",
+    "市场营销部",
+    "计费账务中心",
 ]
 # Team name, department.
 TEAMS = [
@@ -184,6 +186,8 @@ TEAMS = [
     ("质检组", "质量管理部"),
     ("排班组", "运营管理部"),
     ("系统运维组", "信息技术部"),
+    ("营销受理班", "市场营销部"),
+    ("账务核查班", "计费账务中心"),
 ]
 SKILL_GROUPS = [
     ("GEN", "综合咨询"),
@@ -196,6 +200,7 @@ SKILL_GROUPS = [
 MAIN_DISTRICTS = ["玄武区", "秦淮区", "建邺区", "鼓楼区", "栖霞区", "雨花台区"]
 OUTER_DISTRICTS = ["浦口区", "江宁区", "六合区", "溧水区", "高淳区"]
 ALL_DISTRICTS = MAIN_DISTRICTS + OUTER_DISTRICTS
+CENTRE_HEAD = "manager01"
 # Username, role, agent ID, name, team, skill groups, regions.
 STAFF: list[tuple[str, str, str, str, str, list[str], list[str]]] = [
     ("agent01", "agent", "10231", "陈晓雯", "综合服务一班", ["GEN", "BB"], MAIN_DISTRICTS),
@@ -218,6 +223,8 @@ STAFF: list[tuple[str, str, str, str, str, list[str], list[str]]] = [
     ("lead02", "team_lead", "10201", "马立新", "综合服务二班", ["GEN", "ENT"], OUTER_DISTRICTS),
     ("second01", "second_line", "20311", "林国庆", "宽带维护班", ["BB"], ALL_DISTRICTS),
     ("second02", "second_line", "20312", "何永刚", "宽带维护班", ["BB"], ALL_DISTRICTS),
+    ("second03", "second_line", "20321", "钱晓峰", "营销受理班", [], ALL_DISTRICTS),
+    ("second04", "second_line", "20331", "冯佳琪", "账务核查班", [], ALL_DISTRICTS),
     (
         "complaint01",
         "complaint_handler",

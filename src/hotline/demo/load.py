@@ -4,6 +4,7 @@ import secrets
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from hotline.accounts.models import Department, Region, SkillGroup, Team, User
@@ -13,6 +14,7 @@ from hotline.customers.importing import ImportReport, import_customer_rows
 from hotline.customers.models import Product
 from hotline.demo import city
 from hotline.demo.customers import demo_rows
+from hotline.workorders.notices import CENTRE_HEAD_PERMISSION
 
 
 def demo_is_loaded() -> bool:
@@ -50,6 +52,12 @@ def load_organisation() -> list[tuple[str, str, str, str]]:
             skill_groups=skills,
         )
         credentials.append((username, role, agent_id, password))
+    # The centre head (中心负责人) hears of complaints at the top of the reporting chain.
+    User.objects.get(username=city.CENTRE_HEAD).user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="workorders", codename=CENTRE_HEAD_PERMISSION
+        )
+    )
     return credentials
 
 

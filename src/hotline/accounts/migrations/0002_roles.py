@@ -1,18 +1,18 @@
-"""The eight roles as groups with their permissions (hotline.accounts.roles)."""
+"""The eight roles as groups (hotline.accounts.roles).
 
-from django.contrib.auth.management import create_permissions
+Their permissions are given by the post_migrate hook in apps.py, after every app's
+migrations have run: a role may hold permissions of apps migrated after this one.
+"""
+
 from django.db import migrations
 
-from hotline.accounts.roles import ROLE_NAMES, sync_roles
+from hotline.accounts.roles import ROLE_NAMES
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally made after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    group = apps.get_model("auth", "Group")
+    for name in ROLE_NAMES:
+        group.objects.get_or_create(name=name)
 
 
 def remove_roles(apps, schema_editor):
@@ -22,9 +22,6 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("audit", "0001_initial"),
-        ("customers", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("contenttypes", "0002_remove_content_type_name"),
     ]
     operations = [migrations.RunPython(create_roles, remove_roles)]
