@@ -219,6 +219,7 @@ class WorkOrder(models.Model):
         permissions = [
             ("view_all_orders", _("可查看全部工单")),
             ("receive_centre_head_reports", _("接收中心负责人级通报")),
+            ("view_order_reports", _("可查看工单报表")),
         ]
         verbose_name = _("工单")
         verbose_name_plural = _("工单")

@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from hotline.core import order_kpis
 from hotline.core.order_kpis import OnTime, OrderCounts, OrderFigures, Period
 from hotline.customers.selectors import visible_customers
-from hotline.workorders.access import VIEW_ALL_ORDERS, visible_orders
+from hotline.workorders.access import visible_orders
 from hotline.workorders.models import OrderType, StageClock, WorkOrder
 
-TEAM_LEAD = "team_lead"
+REPORTS_PERMISSION = "workorders.view_order_reports"
 TOP = 10
 # Dates a report may ask for: enough for any center's records, and far enough from the
 # calendar's ends that the day after the range still exists.
@@ -38,11 +38,8 @@ _ON_TIME = Q(met_at__isnull=False, met_in_time=True)
 
 
 def may_see_order_reports(user) -> bool:
-    """Managers and admins (every order) and team leads (the orders they may see).
-
-    Until the reports have a permission of their own, the role stands in for it.
-    """
-    return user.is_authenticated and (user.has_perm(VIEW_ALL_ORDERS) or user.role == TEAM_LEAD)
+    """Team leads, managers and admins; each reads the orders in their own scope."""
+    return user.is_authenticated and user.has_perm(REPORTS_PERMISSION)
 
 
 @dataclass(frozen=True)

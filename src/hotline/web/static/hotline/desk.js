@@ -39,3 +39,29 @@
 
   document.addEventListener("htmx:afterSwap", () => { selected = -1; });
 })();
+
+// Work-order desk: single-key shortcuts, Enter to submit a description, and the editing flag
+// the screen-pop poller sends so that a ringing call never navigates away from unsaved input.
+(function () {
+  "use strict";
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) || target.isContentEditable;
+    if (target.matches && target.matches("textarea[data-enter-submits]") && event.key === "Enter"
+        && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      // Shift+Enter keeps a new line; Enter while an input method composes picks a candidate.
+      event.preventDefault();
+      target.form.requestSubmit();
+      return;
+    }
+    if (typing || event.ctrlKey || event.altKey || event.metaKey) return;
+    const shortcut = document.querySelector(`[data-shortcut="${CSS.escape(event.key.toLowerCase())}"]`);
+    if (shortcut) { event.preventDefault(); shortcut.click(); }
+  });
+
+  document.addEventListener("input", (event) => {
+    const form = event.target.closest && event.target.closest("form");
+    if (form && form.method.toLowerCase() === "post") document.body.dataset.editing = "1";
+  });
+})();
