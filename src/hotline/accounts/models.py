@@ -1,5 +1,7 @@
 """The people of the center: users with agent IDs, their teams, skills and regions."""
 
+from functools import cached_property
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -88,8 +90,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return f"{self.agent_id} {self.full_name or self.username}"
 
-    @property
+    @cached_property
     def role(self) -> str | None:
-        """The user's first role in the order roles are listed; None for no role."""
+        """The user's first role in the order roles are listed; None for no role.
+
+        Read once per user object, as Django caches permissions: a request asks often.
+        """
         names = {group.name for group in self.groups.all()}
         return next((name for name in ROLE_NAMES if name in names), None)

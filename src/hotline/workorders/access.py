@@ -51,6 +51,14 @@ def visible_orders(user) -> QuerySet[WorkOrder]:
     return orders.filter(mine | Q(customer__region_id__in=regions))
 
 
-def require_visible(user, order: WorkOrder) -> None:
-    if not visible_orders(user).filter(pk=order.pk).exists():
-        raise PermissionDenied("order outside the user's scope")
+def locked_visible_order(user, order_id: int) -> WorkOrder:
+    """The order, locked for a step, if the user may see it; PermissionDenied if not."""
+    try:
+        return (
+            visible_orders(user)
+            .select_for_update(of=("self",))
+            .select_related("category", "department", "handler", "owner", "customer")
+            .get(pk=order_id)
+        )
+    except WorkOrder.DoesNotExist:
+        raise PermissionDenied("order outside the user's scope") from None

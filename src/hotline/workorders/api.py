@@ -167,7 +167,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(self._read(order), status=status.HTTP_201_CREATED)
 
     def _read(self, order: WorkOrder):
-        order = self.get_queryset().get(pk=order.pk)
+        """The order as a step or the opening left it (the service has checked its scope)."""
         return WorkOrderDetailSerializer(order, context=self.get_serializer_context()).data
 
     @extend_schema(responses=AuditEventSerializer(many=True))

@@ -24,7 +24,7 @@ from hotline.core.text_words import searchable_words
 from hotline.customers.models import Customer, Line
 from hotline.customers.scope import require_permission, require_region
 from hotline.workorders import clocks, notices
-from hotline.workorders.access import parties_of, require_visible
+from hotline.workorders.access import locked_visible_order, parties_of
 from hotline.workorders.models import (
     Category,
     FaultGradingRule,
@@ -184,14 +184,6 @@ def open_order(
     return order
 
 
-def _locked(order_id: int) -> WorkOrder:
-    return (
-        WorkOrder.objects.select_for_update(of=("self",))
-        .select_related("category", "department", "handler", "owner", "customer")
-        .get(pk=order_id)
-    )
-
-
 def _take(
     actor,
     source: str,
@@ -208,8 +200,7 @@ def _take(
     depends on the order (resume, callback) sets the state itself.
     """
     now = now or timezone.now()
-    order = _locked(order.pk)
-    require_visible(actor, order)
+    order = locked_visible_order(actor, order.pk)
     try:
         transition = lifecycle.step_for(
             lifecycle.OrderType(order.order_type),
