@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hotline.accounts.models import Department, Team
 from hotline.contacts.models import Contact
@@ -42,10 +43,11 @@ class Step(models.TextChoices):
     REPLY = lifecycle.Step.REPLY, _("回单")
     TRANSFER = lifecycle.Step.TRANSFER, _("转派")
     SEND_BACK = lifecycle.Step.SEND_BACK, _("退单")
-    SUSPEND = lifecycle.Step.SUSPEND, _("挂起")
+    # The same word names the state and the step; the context lets English tell them apart.
+    SUSPEND = lifecycle.Step.SUSPEND, pgettext_lazy("step", "挂起")
     RESUME = lifecycle.Step.RESUME, _("解挂")
     URGE = lifecycle.Step.URGE, _("催单")
-    SUPERVISE = lifecycle.Step.SUPERVISE, _("督办")
+    SUPERVISE = lifecycle.Step.SUPERVISE, pgettext_lazy("step", "督办")
     CALLBACK = lifecycle.Step.CALLBACK, _("回访")
     WARN = "warn", _("时限预警")
     BREACH = "breach", _("超时升级")
