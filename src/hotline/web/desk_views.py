@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect
@@ -62,20 +62,19 @@ def desk_pop(request):
             },
         )
     if customer is None:
-        messages.warning(request, _unknown_caller(contact.caller_number))
+        messages.warning(request, _unknown_caller(contact))
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return redirect(target)
 
 
-def _unknown_caller(number: str) -> str:
+def _unknown_caller(contact) -> str:
     """The banner over customer search when no customer has the calling number."""
     text = format_html(
         gettext("未识别来电 {number}：系统中没有该号码的客户，请核实号码或为来电人建档。"),
-        number=number,
+        number=contact.caller_number,
     )
-    try:
-        create = reverse("customer-create") + "?" + urlencode({"number": number})
-    except NoReverseMatch:  # the desk has no new-customer form yet
-        return text
-    return format_html('{} <a href="{}">{}</a>', text, create, gettext("新建客户"))
+    query = urlencode({"number": contact.caller_number, "contact": contact.pk})
+    return format_html(
+        '{} <a href="{}?{}">{}</a>', text, reverse("customer-create"), query, gettext("新建客户")
+    )

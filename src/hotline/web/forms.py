@@ -64,3 +64,30 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("只能导入 .csv 或 .xlsx 文件"))
         return upload
+
+
+class QuickCustomerForm(forms.Form):
+    """A caller the base does not know yet: enough to open the record and an order."""
+
+    name = forms.CharField(
+        label=_("客户名称"), max_length=100, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+    contact_number = forms.CharField(label=_("联系电话"), max_length=30)
+    region = forms.ModelChoiceField(label=_("区域"), queryset=Region.objects.none())
+    address = forms.CharField(label=_("联系地址"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = visible_region_ids(user)
+        queryset = Region.objects.all()
+        self.fields["region"].queryset = (
+            queryset if regions is None else queryset.filter(pk__in=regions)
+        )
+        if self.fields["region"].queryset.count() == 1:
+            self.fields["region"].initial = self.fields["region"].queryset.get()
+
+    def clean_contact_number(self):
+        try:
+            return clean_phone(self.cleaned_data["contact_number"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("customers/", views.customer_search, name="customer-search"),
+    path("customers/new/", views.customer_create, name="customer-create"),
     path("customers/<int:pk>/", views.customer_detail, name="customer-detail"),
     path("customers/import/", views.customer_import, name="customer-import"),
     path("customers/import/<int:pk>/", views.import_batch_detail, name="import-batch"),

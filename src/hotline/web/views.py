@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from hotline.audit.models import AuditEvent
@@ -20,7 +21,7 @@ from hotline.customers.models import (
     Line,
     Product,
 )
-from hotline.web.forms import ImportForm, SearchForm
+from hotline.web.forms import ImportForm, QuickCustomerForm, SearchForm
 
 RESULTS_SHOWN = 50
 
@@ -222,3 +223,30 @@ def import_batch_detail(request, pk: int):
             "more_errors": max(len(batch.errors) - SHOWN_ERRORS, 0),
         },
     )
+
+
+@login_required
+@permission_required("customers.add_customer", raise_exception=True)
+def customer_create(request):
+    """建档 for an unknown caller: name, number, region; then the 360 view to open an order."""
+    form = QuickCustomerForm(
+        request.POST or None,
+        user=request.user,
+        initial={"contact_number": request.GET.get("number", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        customer = services.create_customer(
+            actor=request.user,
+            source=AuditEvent.Source.WEB,
+            values={
+                "name": data["name"],
+                "region": data["region"],
+                "address": data["address"],
+                "contact_numbers": [data["contact_number"]],
+            },
+        )
+        target = reverse("customer-detail", args=[customer.pk])
+        contact = request.GET.get("contact", "")
+        return redirect(f"{target}?contact={contact}" if contact.isdigit() else target)
+    return render(request, "web/customer_create.html", {"form": form})
