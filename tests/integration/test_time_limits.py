@@ -8,7 +8,8 @@ import pytest
 from hotline.audit.models import AuditEvent
 from hotline.notifications.models import Notification
 from hotline.workorders import clocks, services
-from hotline.workorders.models import Category, SlaPolicy, StageClock, State
+from hotline.workorders.models import Category, PublicHoliday, SlaPolicy, StageClock, State
+from hotline.workorders.seed import seed_public_holidays
 from hotline.workorders.sweep import sweep_time_limits
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -118,6 +119,7 @@ def test_a_complaint_running_out_of_time_is_reported_one_level_higher(cast, cust
 
 
 def test_preview_shows_when_a_customer_may_expect_an_answer_across_national_day(api_as):
+    seed_public_holidays(PublicHoliday, [2026])  # the migration seeds the years around today
     response = api_as("laozhang").post(
         "/api/sla/preview",
         {
@@ -151,3 +153,24 @@ def test_the_most_specific_policy_applies(db):
     assert (vip.name, regular.name) == ("故障一级（VIP）", "故障一级（普通）")
     vip_request = clocks.policy_for(clocks.PolicyKey("service_request", None, "", True))
     assert vip_request.name == "业务受理（VIP）"
+
+
+def test_holidays_are_seeded_with_their_make_up_working_days(db):
+    seed_public_holidays(PublicHoliday, [2026])  # the migration seeds the years around today
+    national_day = PublicHoliday.objects.filter(date__year=2026, name="国庆节")
+    assert national_day.filter(is_workday=False).count() == 7
+    assert set(national_day.filter(is_workday=True).values_list("date", flat=True)) == {
+        datetime.date(2026, 9, 20),
+        datetime.date(2026, 10, 10),
+    }
+
+
+def test_seed_holidays_adds_a_year_the_library_knows_and_says_which_it_does_not(db):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("seed-holidays", year=[2025, 2099], stdout=out)
+    assert PublicHoliday.objects.filter(date=datetime.date(2025, 10, 1), is_workday=False).exists()
+    assert "2099: not in chinesecalendar yet" in out.getvalue()
