@@ -151,7 +151,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=OpenOrderSerializer, responses={201: WorkOrderDetailSerializer})
+    @extend_schema(request=OpenOrderSerializer, responses={201: WorkOrderSerializer})
     def create(self, request):
         """Open an order; the caller becomes its first-contact owner."""
         serializer = OpenOrderSerializer(data=request.data)
@@ -167,8 +167,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(self._read(order), status=status.HTTP_201_CREATED)
 
     def _read(self, order: WorkOrder):
-        """The order as a step or the opening left it (the service has checked its scope)."""
-        return WorkOrderDetailSerializer(order, context=self.get_serializer_context()).data
+        """The order as a step or the opening left it (the service has checked its scope);
+        its clocks are at GET /api/orders/{id}/."""
+        return WorkOrderSerializer(order, context=self.get_serializer_context()).data
 
     @extend_schema(responses=AuditEventSerializer(many=True))
     @action(
@@ -192,7 +193,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 def _step_view(step: str):
     @extend_schema(
-        request=StepSerializer, responses=WorkOrderDetailSerializer, operation_id=f"order_{step}"
+        request=StepSerializer, responses=WorkOrderSerializer, operation_id=f"order_{step}"
     )
     def take(self, request, pk=None):
         order = self.get_object()

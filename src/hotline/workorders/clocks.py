@@ -156,14 +156,14 @@ def _store(clock: StageClock, core: sla_clock.StageClock) -> None:
         clock.met_in_time = sla_clock.is_met_in_time(core, calendar)
 
 
-def start_clock(order: WorkOrder, stage: str, now: datetime) -> StageClock | None:
-    """Start the stage's clock for the order's current round, once; None without a limit."""
+def start_clock(order: WorkOrder, stage: str, now: datetime) -> None:
+    """Start the stage's clock for the order's current round, once (a second start, as when
+    an order is transferred before anyone accepted it, keeps the first); nothing without a
+    limit."""
     policy = policy_for(key_of(order))
     limit = next((x for x in policy.limits.all() if x.stage == stage), None) if policy else None
     if limit is None:
-        return None
-    if StageClock.objects.filter(order=order, stage=stage, round=order.round).exists():
-        return None
+        return
     clock = StageClock(
         order=order,
         stage=stage,
@@ -176,8 +176,8 @@ def start_clock(order: WorkOrder, stage: str, now: datetime) -> StageClock | Non
         paused_business=timedelta(0),
     )
     _store(clock, _core(clock))
-    clock.save()
-    return clock
+    # The unique constraint on (order, stage, round) keeps the first start.
+    StageClock.objects.bulk_create([clock], ignore_conflicts=True)
 
 
 def meet_clock(order: WorkOrder, stage: str, now: datetime) -> None:
