@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.generators import EndpointEnumerator
 from rest_framework.test import APIClient
 
-from hotline.audit.models import AuditEvent
 from hotline.accounts.models import Department
+from hotline.audit.models import AuditEvent
 from hotline.customers.models import Customer, ImportBatch
 from hotline.notifications.models import Notification
 from hotline.workorders import services

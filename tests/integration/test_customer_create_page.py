@@ -17,7 +17,7 @@ def test_an_unknown_caller_is_given_a_record_and_the_desk_opens_it(cast, regions
     contact = record_cti_event(
         event="ringing", call_id="c-9", caller_number="13900009999", agent_id="10001"
     )
-    page = desk(cast["xiaowang"]).get("/customers/new/?number=13900009999&contact=%d" % contact.pk)
+    page = desk(cast["xiaowang"]).get(f"/customers/new/?number=13900009999&contact={contact.pk}")
     assert page.status_code == 200
     assert 'value="13900009999"' in page.content.decode()
     response = desk(cast["xiaowang"]).post(
