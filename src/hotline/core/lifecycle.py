@@ -141,9 +141,6 @@ class Lifecycle:
     def transition(self, step: Step) -> Transition | None:
         return next((t for t in self.transitions if t.step == step), None)
 
-    def steps_from(self, state: State) -> list[Step]:
-        return [t.step for t in self.transitions if state in t.sources]
-
 
 def _lifecycle(order_type: OrderType, *extra: Transition) -> Lifecycle:
     replaced = {t.step for t in extra}

@@ -229,10 +229,6 @@ class WorkOrder(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def is_open(self) -> bool:
-        return self.state != State.ARCHIVED
-
 
 class StageClock(models.Model):
     """The time limit of one stage of one round of an order (respond, on site, solve, callback)."""

@@ -432,17 +432,18 @@ def record_callback(
         order.root_cause = root_cause or order.root_cause
         order.fix = fix or order.fix
         clocks.meet_clock(order, Stage.CALLBACK, now)
+        order.state = lifecycle.callback_target(
+            satisfied, lifecycle.reopen_state(order.was_escalated)
+        )
         if satisfied:
             if order.order_type == OrderType.COMPLAINT and not (
                 order.root_cause.strip() and order.fix.strip()
             ):
                 raise ValidationError({"root_cause": _("投诉归档前须填写根因和整改措施。")})
-            order.state = State.ARCHIVED
             order.archived_at = now
             return
         order.reopen_count += 1
         order.round += 1
-        order.state = lifecycle.reopen_state(order.was_escalated)
         order.handler = None
         clocks.start_clock(order, Stage.SOLVE, now)
         if order.state == State.DISPATCHED:
