@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Dotted lower-case codes, the module first: "workorder.dispatched", "workorder.sla.warning".
+# Dotted lower-case codes, the module first: "workorder.dispatch", "workorder.warning".
 EVENT_CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 EVERY_EVENT = "*"
 
