@@ -29,6 +29,7 @@ from hotline.web.order_forms import (
 from hotline.workorders import clocks, selectors, services
 from hotline.workorders.access import parties_of, visible_orders
 from hotline.workorders.models import OrderType, SlaLimit, StageClock, State, Step, WorkOrder
+from hotline.workorders.steps import take_step
 
 WEB = AuditEvent.Source.WEB
 ORDERS_PER_PAGE = 50
@@ -129,7 +130,9 @@ def order_step(request, pk: int, step: str):
     form = step_form(step, order, request.POST)
     if form.is_valid():
         try:
-            order = _take(step, request.user, order, form.cleaned_data)
+            order = take_step(
+                actor=request.user, source=WEB, order=order, step=step, values=form.cleaned_data
+            )
         except services.StepConflict:
             current = _visible_order(request.user, pk)
             conflict = gettext("该工单已被他人处理，当前状态：%(state)s") % {
@@ -150,48 +153,6 @@ def order_step(request, pk: int, step: str):
             )
             return redirect("order-detail", pk=order.pk)
     return _render_detail(request, order, bound={step: form})
-
-
-def _take(step: str, actor, order: WorkOrder, data: dict) -> WorkOrder:
-    """Call the step's service with the form's values."""
-    common = {"actor": actor, "source": WEB, "order": order}
-    reason = data.get("reason", "")
-    root_cause = {"root_cause": data.get("root_cause", ""), "fix": data.get("fix", "")}
-    if step == Step.CLOSE_AT_FIRST_CONTACT:
-        return services.close_at_first_contact(**common, reply=data["text"])
-    if step == Step.SOLVE_AT_FIRST_CONTACT:
-        return services.solve_at_first_contact(**common, reply=data["text"])
-    if step == Step.ESCALATE:
-        return services.escalate_to_second_line(
-            **common, department=data["department"], reason=reason
-        )
-    if step == Step.DISPATCH:
-        return services.dispatch_to_department(**common, department=data["department"])
-    if step == Step.TRANSFER:
-        return services.transfer_to_department(
-            **common, department=data["department"], reason=reason
-        )
-    if step == Step.ACCEPT:
-        return services.accept(**common)
-    if step == Step.START:
-        return services.start_work(**common)
-    if step == Step.ARRIVE_ON_SITE:
-        return services.arrive_on_site(**common)
-    if step == Step.REPLY:
-        return services.reply(**common, text=data["text"], **root_cause)
-    if step == Step.SEND_BACK:
-        return services.send_back(**common, reason=reason)
-    if step == Step.SUSPEND:
-        return services.suspend(**common, reason=reason)
-    if step == Step.RESUME:
-        return services.resume(**common)
-    if step == Step.URGE:
-        return services.urge(**common, reason=reason)
-    if step == Step.SUPERVISE:
-        return services.supervise(**common, reason=reason)
-    return services.record_callback(
-        **common, satisfied=data["satisfied"], note=reason, **root_cause
-    )
 
 
 def _add_errors(form, error: ValidationError) -> None:

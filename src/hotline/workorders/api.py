@@ -27,6 +27,7 @@ from hotline.workorders.serializers import (
     WorkOrderDetailSerializer,
     WorkOrderSerializer,
 )
+from hotline.workorders.steps import TAKEN_BY_NAME, take_step
 
 API = AuditEvent.Source.API
 
@@ -40,65 +41,13 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["order_type", "parent"]
 
 
-def _take_step(request, order: WorkOrder, step: str, data: dict) -> WorkOrder:
-    common = {"actor": request.user, "source": API, "order": order}
-    reason = data.get("reason") or ""
+def _take_step(request, order: WorkOrder, step: str, values: dict) -> WorkOrder:
     try:
-        if step == Step.CLOSE_AT_FIRST_CONTACT:
-            return services.close_at_first_contact(**common, reply=data.get("text") or "")
-        if step == Step.SOLVE_AT_FIRST_CONTACT:
-            return services.solve_at_first_contact(**common, reply=data.get("text") or "")
-        if step == Step.ESCALATE:
-            return services.escalate_to_second_line(
-                **common, department=data.get("department"), reason=reason
-            )
-        if step in (Step.DISPATCH, Step.TRANSFER):
-            if data.get("department") is None:
-                raise ValidationError({"department": ["This field is required."]})
-            if step == Step.DISPATCH:
-                return services.dispatch_to_department(**common, department=data["department"])
-            return services.transfer_to_department(
-                **common, department=data["department"], reason=reason
-            )
-        if step == Step.ACCEPT:
-            return services.accept(**common)
-        if step == Step.START:
-            return services.start_work(**common)
-        if step == Step.ARRIVE_ON_SITE:
-            return services.arrive_on_site(**common)
-        if step == Step.REPLY:
-            return services.reply(
-                **common,
-                text=data.get("text") or "",
-                root_cause=data.get("root_cause") or "",
-                fix=data.get("fix") or "",
-            )
-        if step == Step.SEND_BACK:
-            return services.send_back(**common, reason=reason)
-        if step == Step.SUSPEND:
-            return services.suspend(**common, reason=reason)
-        if step == Step.RESUME:
-            return services.resume(**common)
-        if step == Step.URGE:
-            return services.urge(**common, reason=reason)
-        if step == Step.SUPERVISE:
-            return services.supervise(**common, reason=reason)
-        if data.get("satisfied") is None:
-            raise ValidationError({"satisfied": ["This field is required."]})
-        return services.record_callback(
-            **common,
-            satisfied=data["satisfied"],
-            note=reason,
-            root_cause=data.get("root_cause") or "",
-            fix=data.get("fix") or "",
-        )
+        return take_step(actor=request.user, source=API, order=order, step=step, values=values)
     except services.StepConflict as conflict:
         raise Conflict(
             f"order {conflict.order.number} is {conflict.order.state}: {step} is no longer possible"
         ) from None
-
-
-STEPS = [step for step in Step.values if step not in ("create", "warn", "breach")]
 
 
 class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -216,7 +165,7 @@ def _step_view(step: str):
     )(take)
 
 
-for _step in STEPS:
+for _step in TAKEN_BY_NAME:
     setattr(WorkOrderViewSet, f"step_{_step}", _step_view(_step))
 
 
