@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import django
-import psycopg
 from psycopg import sql
 
+from benchmarks.databases import drop_database, recreate_database
 from hotline.core.identity import id_tail
 from hotline.core.tiers import is_vip
 
@@ -50,25 +50,6 @@ class BenchmarkFailed(Exception):
 
 
 # --- the database -------------------------------------------------------------------------------
-
-
-def _server(url: str) -> tuple[psycopg.Connection, sql.Identifier]:
-    """A connection to the server's maintenance database, and the benchmark database's name."""
-    name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
-    return psycopg.connect(url, dbname="postgres", autocommit=True), sql.Identifier(name)
-
-
-def recreate_database(url: str) -> None:
-    server, database = _server(url)
-    with server:
-        server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
-        server.execute(sql.SQL("CREATE DATABASE {}").format(database))
-
-
-def drop_database(url: str) -> None:
-    server, database = _server(url)
-    with server:
-        server.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(database))
 
 
 def _copy(cursor, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
