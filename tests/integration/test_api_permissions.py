@@ -19,6 +19,7 @@ from hotline.notifications.models import Notification
 from hotline.workorders import services
 from hotline.workorders.models import Category
 from tests.conftest import CAST
+from tests.orders import open_order
 
 USERNAME = {role or "outsider": username for username, (role, *_rest) in CAST.items()}
 
@@ -44,14 +45,7 @@ def world(settings, tmp_path, cast, regions, products, customer):
     batch = ImportBatch.objects.create(
         uploaded_by=cast["admin"], original_name="customers.csv", file="imports/customers.csv"
     )
-    order = services.open_order(
-        actor=cast["xiaowang"],
-        source="web",
-        customer=customer,
-        order_type="fault",
-        category=Category.objects.get(code="broadband.down"),
-        description="宽带断网",
-    )
+    order = open_order(cast["xiaowang"], customer, "broadband.down", "宽带断网")
     services.escalate_to_second_line(actor=cast["xiaowang"], source="web", order=order)
     return World(
         customer=customer.pk,

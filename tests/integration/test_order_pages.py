@@ -13,6 +13,7 @@ from hotline.contacts.services import record_cti_event
 from hotline.notifications.models import Notification
 from hotline.workorders import services
 from hotline.workorders.models import Category, State, WorkOrder
+from tests.orders import open_billing_inquiry, open_order
 
 WEB = "web"
 
@@ -29,13 +30,11 @@ def broadband_line(customer):
 
 
 def open_fault(cast, customer, line=None, *, when=None):
-    return services.open_order(
-        actor=cast["xiaowang"],
-        source=WEB,
-        customer=customer,
-        order_type="fault",
-        category=Category.objects.get(code="broadband.down"),
-        description="宽带无法上网，光猫LOS灯红色闪烁",
+    return open_order(
+        cast["xiaowang"],
+        customer,
+        "broadband.down",
+        "宽带无法上网，光猫LOS灯红色闪烁",
         line=line,
         now=when,
     )
@@ -143,14 +142,7 @@ def test_the_order_page_is_for_those_who_may_see_the_order(cast, fault, username
 
 
 def test_an_order_outside_the_agents_regions_is_not_found(cast, jiangning_customer):
-    order = services.open_order(
-        actor=cast["admin"],
-        source=WEB,
-        customer=jiangning_customer,
-        order_type="inquiry",
-        category=Category.objects.get(code="billing.query"),
-        description="查询本月话费",
-    )
+    order = open_billing_inquiry(cast["admin"], jiangning_customer)
     assert desk(cast["xiaowang"]).get(f"/orders/{order.pk}/").status_code == 404
     assert order.number not in desk(cast["xiaowang"]).get("/orders/?list=all").content.decode()
 
@@ -250,14 +242,7 @@ def test_an_unsatisfied_callback_reopens_the_order_and_a_satisfied_one_archives_
 
 
 def test_a_complaint_is_archived_only_with_its_root_cause_asked_for_inline(cast, customer):
-    complaint = services.open_order(
-        actor=cast["xiaowang"],
-        source=WEB,
-        customer=customer,
-        order_type="complaint",
-        category=Category.objects.get(code="service.attitude"),
-        description="营业厅人员态度恶劣",
-    )
+    complaint = open_order(cast["xiaowang"], customer, "service.attitude", "营业厅人员态度恶劣")
     complaint = services.escalate_to_second_line(
         actor=cast["xiaowang"], source=WEB, order=complaint
     )

@@ -8,9 +8,10 @@ import pytest
 from hotline.audit.models import AuditEvent
 from hotline.notifications.models import Notification
 from hotline.workorders import clocks, services
-from hotline.workorders.models import Category, PublicHoliday, SlaPolicy, StageClock, State
+from hotline.workorders.models import PublicHoliday, SlaPolicy, StageClock, State
 from hotline.workorders.seed import seed_public_holidays
 from hotline.workorders.sweep import sweep_time_limits
+from tests.orders import open_broadband_fault, open_order
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOUR = datetime.timedelta(hours=1)
@@ -26,17 +27,7 @@ START = at(2026, 11, 23, 9, 0)  # a Monday
 @pytest.fixture
 def order(cast, customer):
     """A VIP broadband fault opened at 09:00: solve limit 12 h on 24×7, warning at 80%."""
-    line = customer.lines.get(service_type="broadband")
-    return services.open_order(
-        actor=cast["xiaowang"],
-        source="web",
-        customer=customer,
-        order_type="fault",
-        category=Category.objects.get(code="broadband.down"),
-        description="宽带断网",
-        line=line,
-        now=START,
-    )
+    return open_broadband_fault(cast["xiaowang"], customer, now=START)
 
 
 def breach_steps(order) -> list[AuditEvent]:
@@ -100,13 +91,11 @@ def test_a_breach_of_a_policy_that_reassigns_returns_the_order_to_the_queue(orde
 
 
 def test_a_complaint_running_out_of_time_is_reported_one_level_higher(cast, customer):
-    complaint = services.open_order(
-        actor=cast["xiaowang"],
-        source="web",
-        customer=customer,
-        order_type="complaint",
-        category=Category.objects.get(code="service.attitude"),
-        description="营业员态度恶劣",
+    complaint = open_order(
+        cast["xiaowang"],
+        customer,
+        "service.attitude",
+        "营业员态度恶劣",
         complaint_level="important",
         now=START,
     )

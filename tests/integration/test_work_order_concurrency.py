@@ -23,6 +23,7 @@ from hotline.workorders import services
 from hotline.workorders.models import Category, StageClock, State, WorkOrder
 from hotline.workorders.sweep import sweep_time_limits
 from tests.integration.threads import at_once
+from tests.orders import open_broadband_fault
 
 pytestmark = [
     pytest.mark.skipif(
@@ -47,16 +48,7 @@ def client_as(user) -> APIClient:
 
 
 def test_two_handlers_accepting_at_once_one_wins_and_the_other_gets_409(cast, customer):
-    line = customer.lines.get(service_type="broadband")
-    order = services.open_order(
-        actor=cast["xiaowang"],
-        source="web",
-        customer=customer,
-        order_type="fault",
-        category=Category.objects.get(code="broadband.down"),
-        description="宽带断网",
-        line=line,
-    )
+    order = open_broadband_fault(cast["xiaowang"], customer)
     services.escalate_to_second_line(actor=cast["xiaowang"], source="web", order=order)
     url = f"/api/orders/{order.pk}/accept/"
     responses = at_once(
@@ -75,18 +67,8 @@ def test_two_handlers_accepting_at_once_one_wins_and_the_other_gets_409(cast, cu
 
 def test_concurrent_sweeps_raise_each_warning_and_breach_exactly_once(cast, customer):
     start = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
-    line = customer.lines.get(service_type="broadband")
     for _ in range(20):
-        services.open_order(
-            actor=cast["xiaowang"],
-            source="web",
-            customer=customer,
-            order_type="fault",
-            category=Category.objects.get(code="broadband.down"),
-            description="宽带断网",
-            line=line,
-            now=start,
-        )
+        open_broadband_fault(cast["xiaowang"], customer, now=start)
     later = start + datetime.timedelta(days=3)
     results = at_once(*[lambda: sweep_time_limits(later)] * 4)
     results += at_once(*[lambda: sweep_time_limits(later)] * 2)

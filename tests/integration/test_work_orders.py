@@ -10,7 +10,8 @@ from hotline.accounts.models import Department
 from hotline.audit.models import AuditEvent
 from hotline.notifications.models import Notification, SmsMessage
 from hotline.workorders import services
-from hotline.workorders.models import Category, StageClock, State, WorkOrder
+from hotline.workorders.models import StageClock, State, WorkOrder
+from tests.orders import open_billing_inquiry, open_order
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEB = "web"
@@ -25,16 +26,14 @@ def broadband_line(customer):
     return customer.lines.get(service_type="broadband")
 
 
-def open_fault(cast, customer, line, *, when=None, who="xiaowang", scope="single_user"):
-    return services.open_order(
-        actor=cast[who],
-        source=WEB,
-        customer=customer,
-        order_type="fault",
-        category=Category.objects.get(code="broadband.down"),
-        description="宽带无法上网，光猫LOS灯红色闪烁",
+def open_fault(cast, customer, line, *, when=None):
+    return open_order(
+        cast["xiaowang"],
+        customer,
+        "broadband.down",
+        "宽带无法上网，光猫LOS灯红色闪烁",
         line=line,
-        fault_scope=scope,
+        fault_scope="single_user",
         now=when,
     )
 
@@ -109,14 +108,7 @@ def test_a_fault_may_not_be_closed_by_the_first_line(cast, customer, broadband_l
 
 
 def test_an_inquiry_is_closed_at_first_contact(cast, customer):
-    order = services.open_order(
-        actor=cast["xiaowang"],
-        source=WEB,
-        customer=customer,
-        order_type="inquiry",
-        category=Category.objects.get(code="billing.query"),
-        description="查询本月话费",
-    )
+    order = open_billing_inquiry(cast["xiaowang"], customer)
     order = services.close_at_first_contact(
         actor=cast["xiaowang"], source=WEB, order=order, reply="本月话费129元"
     )
@@ -126,14 +118,7 @@ def test_an_inquiry_is_closed_at_first_contact(cast, customer):
 
 
 def test_only_the_owner_may_close_at_first_contact(cast, customer):
-    order = services.open_order(
-        actor=cast["xiaowang"],
-        source=WEB,
-        customer=customer,
-        order_type="inquiry",
-        category=Category.objects.get(code="billing.query"),
-        description="查询本月话费",
-    )
+    order = open_billing_inquiry(cast["xiaowang"], customer)
     with pytest.raises(PermissionDenied):
         services.close_at_first_contact(
             actor=cast["laozhang"], source=WEB, order=order, reply="本月话费129元"
@@ -194,13 +179,11 @@ def test_the_owner_hears_of_every_step_taken_by_others(cast, customer, broadband
 
 
 def test_a_complaint_is_archived_only_with_its_root_cause_and_fix(cast, customer):
-    order = services.open_order(
-        actor=cast["xiaowang"],
-        source=WEB,
-        customer=customer,
-        order_type="complaint",
-        category=Category.objects.get(code="billing.dispute"),
-        description="对本月流量扣费有异议",
+    order = open_order(
+        cast["xiaowang"],
+        customer,
+        "billing.dispute",
+        "对本月流量扣费有异议",
         complaint_level="important",
     )
     order = services.escalate_to_second_line(actor=cast["xiaowang"], source=WEB, order=order)
@@ -221,13 +204,11 @@ def test_a_complaint_is_archived_only_with_its_root_cause_and_fix(cast, customer
 
 
 def test_an_important_complaint_is_reported_to_the_team_lead_when_opened(cast, customer):
-    services.open_order(
-        actor=cast["xiaowang"],
-        source=WEB,
-        customer=customer,
-        order_type="complaint",
-        category=Category.objects.get(code="service.attitude"),
-        description="营业员态度恶劣",
+    open_order(
+        cast["xiaowang"],
+        customer,
+        "service.attitude",
+        "营业员态度恶劣",
         complaint_level="important",
     )
     reported = Notification.objects.get(event="workorder.complaint_reported")
@@ -302,14 +283,7 @@ def test_an_agent_may_not_open_an_order_for_a_customer_outside_their_regions(
     cast, jiangning_customer
 ):
     with pytest.raises(PermissionDenied):
-        services.open_order(
-            actor=cast["xiaowang"],
-            source=WEB,
-            customer=jiangning_customer,
-            order_type="inquiry",
-            category=Category.objects.get(code="billing.query"),
-            description="查询话费",
-        )
+        open_billing_inquiry(cast["xiaowang"], jiangning_customer)
 
 
 def test_every_step_is_in_the_audit_history_with_the_state_it_moved(cast, customer, broadband_line):
