@@ -273,10 +273,10 @@ class StageClock(models.Model):
                 name="clock_warning_due",
                 condition=Q(met_at__isnull=True, warned_at__isnull=True),
             ),
+            # Running clocks by due time: the sweep's breaches, "about to breach" and "overdue"
+            # (which includes clocks already breached) all read this one.
             models.Index(
-                fields=["due_at"],
-                name="clock_breach_due",
-                condition=Q(met_at__isnull=True, breached_at__isnull=True),
+                fields=["due_at"], name="clock_running_due", condition=Q(met_at__isnull=True)
             ),
         ]
         verbose_name = _("环节时限")
