@@ -1,6 +1,7 @@
 import contextlib
 import io
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -92,6 +93,8 @@ class Command(BaseCommand):
                 "-",
             ],
         )
+        # A SIGTERM unwinds like Ctrl-C, so the finally below stops the server.
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
         try:
             while server.poll() is None:
                 sweep_time_limits(timezone.now())
@@ -101,5 +104,9 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     continue
         except KeyboardInterrupt:
-            server.terminate()
-            server.wait()
+            pass
+        finally:
+            # Ctrl-C, a SIGTERM or a failed sweep: the server does not outlive the demo.
+            if server.poll() is None:
+                server.terminate()
+                server.wait()
