@@ -45,8 +45,17 @@ def about_to_breach(user, now: datetime) -> QuerySet[WorkOrder]:
 
 
 def overdue(user, now: datetime) -> QuerySet[WorkOrder]:
-    """Open orders in the user's scope with a clock past its due time."""
-    late = StageClock.objects.filter(met_at__isnull=True, due_at__lte=now).values("order_id")
+    """Open orders in the user's scope with a clock past its due time.
+
+    The late orders' ids are read first: as a subquery the planner guessed from the
+    due times of every clock, met ones included, that thousands were late, and read
+    every open order instead of the few late ones (146 ms at 1,000,000 orders).
+    """
+    late = set(
+        StageClock.objects.filter(met_at__isnull=True, due_at__lte=now).values_list(
+            "order_id", flat=True
+        )
+    )
     return visible_orders(user).filter(pk__in=late, state__in=OPEN_STATES)
 
 
