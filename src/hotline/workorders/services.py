@@ -172,13 +172,11 @@ def open_order(
     order.priority = grading.initial_priority(
         grade=order.grade, complaint_level=order.complaint_level, green_channel=order.green_channel
     )
+    order.reported_up_to = grading.chain_level(order.complaint_level)
     order.save()
     order.number = _order_number(order)
     WorkOrder.objects.filter(pk=order.pk).update(number=order.number)
     clocks.start_clock(order, Stage.SOLVE, now)
-    if order.order_type == OrderType.COMPLAINT:
-        order.reported_up_to = grading.chain_level(order.complaint_level)
-        WorkOrder.objects.filter(pk=order.pk).update(reported_up_to=order.reported_up_to)
     _record_step(actor, source, order, Step.CREATE, {}, "")
     notices.order_opened(order)
     return order
