@@ -1,4 +1,5 @@
-"""Who hears of what happens to an order, and in which words (sent after the commit).
+"""Who hears of what happens to an order, and in which words: the inbox rows are written
+with the change, e-mail, webhooks and SMS go out after its commit.
 
 The first-contact owner hears of every step. A customer gets an SMS when the
 order is dispatched and when it is replied to, naming the agent by ID only.
@@ -13,7 +14,6 @@ from hotline.notifications.services import notify
 from hotline.notifications.sms import send_customer_sms
 from hotline.workorders.models import State, Step, WorkOrder
 
-_CHAIN_ROLES = {1: "team_lead", 2: "manager"}
 CENTRE_HEAD_PERMISSION = "receive_centre_head_reports"
 
 
@@ -43,7 +43,7 @@ def chain_recipients(order: WorkOrder, level: int) -> list[User]:
     if level == 1:
         return team_leads(order)
     if level == 2:
-        return list(User.objects.filter(is_active=True, groups__name=_CHAIN_ROLES[2]))
+        return list(User.objects.filter(is_active=True, groups__name="manager"))
     if level >= grading.TOP_OF_CHAIN:
         return list(
             User.objects.filter(is_active=True)
