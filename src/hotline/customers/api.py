@@ -48,6 +48,11 @@ class RolePermissions(permissions.DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
     }
 
+    def _queryset(self, view):
+        # Only the model is needed; DRF would build the view's real queryset for it, and a
+        # list that reads ids first (the overdue work list) would read them twice.
+        return view.queryset
+
 
 class HasPermissions(permissions.BasePermission):
     """Requires every permission listed in the view's `required_permissions`."""

@@ -261,7 +261,8 @@ class StageClock(models.Model):
     breached_at = models.DateTimeField(_("超时升级"), null=True, blank=True)
 
     class Meta:
-        ordering = ["order", "round", "started_at"]
+        # By the column: ordering by "order" would join every clock to its order's ordering.
+        ordering = ["order_id", "round", "started_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "stage", "round"], name="one_clock_per_stage_and_round"
@@ -276,7 +277,10 @@ class StageClock(models.Model):
             # Running clocks by due time: the sweep's breaches, "about to breach" and "overdue"
             # (which includes clocks already breached) all read this one.
             models.Index(
-                fields=["due_at"], name="clock_running_due", condition=Q(met_at__isnull=True)
+                fields=["due_at"],
+                include=["order"],  # PostgreSQL answers the lists from the index alone
+                name="clock_running_due",
+                condition=Q(met_at__isnull=True),
             ),
         ]
         verbose_name = _("环节时限")
