@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,7 +27,7 @@ from hotline.web.order_forms import (
 )
 from hotline.workorders import clocks, selectors, services
 from hotline.workorders.access import parties_of, visible_orders
-from hotline.workorders.models import OrderType, SlaLimit, StageClock, State, Step, WorkOrder
+from hotline.workorders.models import OrderType, SlaLimit, State, Step, WorkOrder
 from hotline.workorders.steps import take_step
 
 WEB = AuditEvent.Source.WEB
@@ -73,7 +72,7 @@ def order_list(request):
         department_id=department.pk if department else None,
     )
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
-    due = _next_due(page.object_list)
+    due = selectors.next_due(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -90,22 +89,6 @@ def order_list(request):
     }
     template = "web/orders/_results.html" if request.htmx else "web/orders/list.html"
     return render(request, template, context)
-
-
-def _next_due(orders) -> dict[int, datetime]:
-    """The nearest due time of each order's running clocks (a suspended clock has none)."""
-    rows = (
-        StageClock.objects.filter(
-            order_id__in=[order.pk for order in orders],
-            met_at__isnull=True,
-            paused_since__isnull=True,
-            due_at__isnull=False,
-        )
-        .values("order_id")
-        .annotate(due=Min("due_at"))
-        .order_by()
-    )
-    return {row["order_id"]: row["due"] for row in rows}
 
 
 def _is_late(due: datetime | None, now: datetime) -> bool:
@@ -328,12 +311,7 @@ def customer_orders(request, pk: int):
     """The work-order slot of the 360 view: the customer's latest orders and a new-order link."""
     customer = get_object_or_404(visible_customers(request.user), pk=pk)
     contact = _contact_of(customer, request.GET.get("contact"))
-    orders = (
-        visible_orders(request.user)
-        .filter(customer=customer)
-        .select_related("category", "owner")
-        .order_by("-created_at", "-id")
-    )
+    orders = selectors.customer_orders(request.user, customer.pk)
     return render(
         request,
         "web/orders/_customer_orders.html",

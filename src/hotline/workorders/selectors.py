@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 
 from hotline.core.text_words import words
 from hotline.workorders.access import department_id_of, visible_orders
@@ -89,6 +89,28 @@ def order_list(
     if department_id:
         orders = orders.filter(department_id=department_id)
     return _with_list_relations(orders).order_by("priority", "created_at", "id")
+
+
+def customer_orders(user, customer_id: int) -> QuerySet[WorkOrder]:
+    """The customer's orders the user may see, any state, newest first (the 360 view)."""
+    orders = visible_orders(user).filter(customer_id=customer_id)
+    return orders.select_related("category", "owner").order_by("-created_at", "-id")
+
+
+def next_due(orders) -> dict[int, datetime]:
+    """The nearest due time of each order's running clocks (a suspended clock has none)."""
+    rows = (
+        StageClock.objects.filter(
+            order_id__in=[order.pk for order in orders],
+            met_at__isnull=True,
+            paused_since__isnull=True,
+            due_at__isnull=False,
+        )
+        .values("order_id")
+        .annotate(due=Min("due_at"))
+        .order_by()
+    )
+    return {row["order_id"]: row["due"] for row in rows}
 
 
 def similar_open_orders(customer_id: int) -> QuerySet[WorkOrder]:
