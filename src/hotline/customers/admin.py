@@ -1,19 +1,7 @@
 from django.contrib import admin
 
 from hotline.customers.models import Customer, ImportBatch, Line, Product
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Customers and lines change only through Hotline's services, which record the history."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from hotline.read_only_admin import ReadOnlyAdmin
 
 
 @admin.register(Customer)

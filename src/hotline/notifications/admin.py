@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.notifications import webhooks
 from hotline.notifications.models import Notification, SmsMessage, WebhookDelivery, WebhookEndpoint
+from hotline.read_only_admin import ReadOnlyAdmin
 
 
 class EventCodesField(forms.CharField):
@@ -37,19 +38,6 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     form = WebhookEndpointForm
     list_display = ["url", "description", "is_active", "created_at"]
     list_filter = ["is_active"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by Hotline's services only, and kept as the record of what was sent."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WebhookDelivery)

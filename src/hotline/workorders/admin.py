@@ -3,6 +3,7 @@ orders themselves are read here and changed only through their steps."""
 
 from django.contrib import admin
 
+from hotline.read_only_admin import ReadOnlyAdmin
 from hotline.workorders import clocks
 from hotline.workorders.models import (
     BusinessCalendar,
@@ -105,7 +106,7 @@ class StageClockInline(admin.TabularInline):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(admin.ModelAdmin):
+class WorkOrderAdmin(ReadOnlyAdmin):
     list_display = [
         "number",
         "order_type",
@@ -118,12 +119,3 @@ class WorkOrderAdmin(admin.ModelAdmin):
     list_filter = ["order_type", "state", "green_channel"]
     search_fields = ["number"]
     inlines = [StageClockInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in WorkOrder._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
