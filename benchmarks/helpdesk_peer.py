@@ -38,7 +38,6 @@ import psycopg
 from benchmarks.databases import drop_database, postgres_version, recreate_database
 from benchmarks.load import (
     Client,
-    Result,
     pids_named,
     process_cpu_s,
     run_clients,
@@ -370,43 +369,6 @@ def patch_probe(connect: Callable[[], Client], tickets: list[int]) -> dict[str, 
 # --- the run ------------------------------------------------------------------------------------
 
 
-def _figures(result: Result, cores: int, server_cpu_s: float, postgres_cpu_s: float) -> dict:
-    capacity = result.elapsed_s * cores
-    machine_cpu_s = result.machine_cpu_s
-    return {
-        "clients": result.clients,
-        "elapsed_s": result.elapsed_s,
-        "lifecycles": result.iterations,
-        "lifecycles_per_s": result.iterations_per_second(),
-        "failed_lifecycles": result.failed_iterations,
-        "ops_per_s": result.per_second(),
-        "p50_ms": result.latency_ms(50),
-        "p95_ms": result.latency_ms(95),
-        "errors": result.error_count(),
-        "error_samples": result.error_samples,
-        "operations": {
-            step: {
-                "ops_per_s": result.per_second(step),
-                "p50_ms": result.latency_ms(50, step),
-                "p95_ms": result.latency_ms(95, step),
-                "errors": result.errors.get(step, 0),
-            }
-            for step in STEPS
-        },
-        # Shares of the machine's CPU time over the run: the load driver (this process), the
-        # gunicorn workers, PostgreSQL (every database's), and the rest of the machine, which
-        # is the benchmark's noise: other work that ran at the same time.
-        "driver_cpu_share": result.driver_cpu_s / capacity,
-        "server_cpu_share": server_cpu_s / capacity,
-        "postgres_cpu_share": postgres_cpu_s / capacity,
-        "other_cpu_share": (
-            None
-            if machine_cpu_s is None
-            else (machine_cpu_s - result.driver_cpu_s - server_cpu_s - postgres_cpu_s) / capacity
-        ),
-    }
-
-
 def measure_level(peer: Peer, database_url: str, clients: int, seconds: float) -> dict:
     """One number of clients, on a fresh database and server."""
     recreate_database(database_url)
@@ -429,7 +391,7 @@ def measure_level(peer: Peer, database_url: str, clients: int, seconds: float) -
         result = run_clients(operation, clients, seconds, connect=connect)
         server_cpu = process_cpu_s(workers) - server_cpu
         postgres_cpu = process_cpu_s(postgres) - postgres_cpu
-        figures = _figures(result, os.cpu_count() or 1, server_cpu, postgres_cpu)
+        figures = result.figures(STEPS, server_cpu, postgres_cpu)
         figures["warm_up_errors"] = warm_up.error_count()
         figures["check"] = check_database(database_url, ledger)
         figures["patch_probe"] = patch_probe(connect, sorted(ledger.closed))

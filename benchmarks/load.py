@@ -206,6 +206,43 @@ class Result:
     def error_count(self) -> int:
         return sum(self.errors.values())
 
+    def figures(self, steps: Iterable[str], server_cpu_s: float, postgres_cpu_s: float) -> dict:
+        """Every figure of the run, by operation (one `step` label each) and in all."""
+        capacity = self.elapsed_s * (os.cpu_count() or 1)
+        machine_cpu_s = self.machine_cpu_s
+        return {
+            "clients": self.clients,
+            "elapsed_s": self.elapsed_s,
+            "lifecycles": self.iterations,
+            "lifecycles_per_s": self.iterations_per_second(),
+            "failed_lifecycles": self.failed_iterations,
+            "ops_per_s": self.per_second(),
+            "p50_ms": self.latency_ms(50),
+            "p95_ms": self.latency_ms(95),
+            "errors": self.error_count(),
+            "error_samples": self.error_samples,
+            "operations": {
+                step: {
+                    "ops_per_s": self.per_second(step),
+                    "p50_ms": self.latency_ms(50, step),
+                    "p95_ms": self.latency_ms(95, step),
+                    "errors": self.errors.get(step, 0),
+                }
+                for step in steps
+            },
+            # Shares of the machine's CPU time over the run: the load driver (this process),
+            # the gunicorn workers, PostgreSQL (every database's), and the rest of the machine,
+            # which is the benchmark's noise: other work that ran at the same time.
+            "driver_cpu_share": self.driver_cpu_s / capacity,
+            "server_cpu_share": server_cpu_s / capacity,
+            "postgres_cpu_share": postgres_cpu_s / capacity,
+            "other_cpu_share": (
+                None
+                if machine_cpu_s is None
+                else (machine_cpu_s - self.driver_cpu_s - server_cpu_s - postgres_cpu_s) / capacity
+            ),
+        }
+
 
 def _machine_busy_s() -> float | None:
     """CPU seconds spent by every process since boot, from /proc/stat (idle and iowait are

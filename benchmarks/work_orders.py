@@ -38,7 +38,6 @@ from benchmarks.databases import drop_database, recreate_database
 from benchmarks.helpdesk_peer import measure_helpdesk
 from benchmarks.load import (
     Client,
-    Result,
     percentile,
     pids_named,
     process_cpu_s,
@@ -183,32 +182,6 @@ def check_orders(acknowledged: list[int]) -> dict[str, int]:
     }
 
 
-def _figures(result: Result, server_cpu_s: float, postgres_cpu_s: float) -> dict:
-    capacity = result.elapsed_s * (os.cpu_count() or 1)
-    return {
-        "clients": result.clients,
-        "elapsed_s": result.elapsed_s,
-        "lifecycles": result.iterations,
-        "lifecycles_per_s": result.iterations_per_second(),
-        "ops_per_s": result.per_second(),
-        "p50_ms": result.latency_ms(50),
-        "p95_ms": result.latency_ms(95),
-        "errors": result.error_count(),
-        "error_samples": result.error_samples,
-        "operations": {
-            step: {
-                "ops_per_s": result.per_second(step),
-                "p50_ms": result.latency_ms(50, step),
-                "p95_ms": result.latency_ms(95, step),
-            }
-            for step in STEPS
-        },
-        "driver_cpu_share": result.driver_cpu_s / capacity,
-        "server_cpu_share": server_cpu_s / capacity,
-        "postgres_cpu_share": postgres_cpu_s / capacity,
-    }
-
-
 def measure_level(clients: int, seconds: float, database_url: str, data_dir: Path) -> dict:
     from hotline.workorders.models import Category
 
@@ -243,7 +216,7 @@ def measure_level(clients: int, seconds: float, database_url: str, data_dir: Pat
         )
         server_cpu = process_cpu_s(workers) - server_cpu
         postgres_cpu = process_cpu_s(postgres) - postgres_cpu
-    figures = _figures(result, server_cpu, postgres_cpu)
+    figures = result.figures(STEPS, server_cpu, postgres_cpu)
     figures["warm_up_errors"] = warm_up.error_count()
     figures["check"] = check_orders(acknowledged)
     return figures
@@ -301,7 +274,7 @@ def load_orders(count: int, now: datetime.datetime, rng: random.Random) -> dict:
     from hotline.bulk import insert_rows
     from hotline.core.text_words import searchable_words
     from hotline.customers.models import Customer
-    from hotline.demo.orders import _ORDERS
+    from hotline.demo.orders import ORDER_SAMPLES
     from hotline.workorders.models import BusinessCalendar, Category, StageClock, WorkOrder
 
     regions = [Region.objects.create(code=f"3201{n:02d}", name=f"区{n:02d}") for n in range(11)]
@@ -320,10 +293,10 @@ def load_orders(count: int, now: datetime.datetime, rng: random.Random) -> dict:
         ],
     )
     customer_ids = list(Customer.objects.values_list("pk", flat=True))
-    categories = {code: Category.objects.get(code=code) for code, *_rest in _ORDERS}
+    categories = {code: Category.objects.get(code=code) for code, *_rest in ORDER_SAMPLES}
     templates = [
         (categories[code], text, searchable_words(text), reply, cause)
-        for code, text, reply, cause in _ORDERS
+        for code, text, reply, cause in ORDER_SAMPLES
     ]
     calendar = BusinessCalendar.objects.get(always_open=True).pk
     open_states = ["dispatched", "accepted", "in_progress", "escalated", "replied"]

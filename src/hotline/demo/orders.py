@@ -18,7 +18,7 @@ from hotline.workorders.models import Category
 
 WEB = "web"
 # category code, description, reply, root cause (complaints)
-_ORDERS: list[tuple[str, str, str, str]] = [
+ORDER_SAMPLES: list[tuple[str, str, str, str]] = [
     (
         "billing.query",
         "客户询问本月话费为何比上月多出20元",
@@ -98,7 +98,7 @@ def load_work_orders(history_days: int, per_day: int, seed: int, now=None) -> in
 
 
 def _open_and_work(rng, agent, customer, when, now, *, finish: bool) -> None:
-    code, description, reply, root_cause = rng.choice(_ORDERS)
+    code, description, reply, root_cause = rng.choice(ORDER_SAMPLES)
     category = Category.objects.get(code=code)
     line = next(
         (line for line in customer.lines.all() if line.service_type == category.service_type),
