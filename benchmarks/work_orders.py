@@ -551,7 +551,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             args.json.write_text(
                 json.dumps({"hotline": hotline, "helpdesk": helpdesk, "lists": lists}, default=str)
             )
-        print("\nTargets:", "all met" if met else "NOT all met")
+        judged = [name for name, ran in (("throughput", helpdesk), ("lists", lists)) if ran]
+        verdict = "met" if met else "NOT all met"
+        print(f"\nTargets judged ({', '.join(judged) or 'none'}):", verdict if judged else "—")
 
 
 if __name__ == "__main__":
