@@ -1,7 +1,7 @@
 """Sign-in, roles, throttling, and the user commands."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -80,3 +80,32 @@ def test_a_page_sends_a_visitor_who_is_not_signed_in_to_the_login_page(db):
     response = Client().get("/customers/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login/")
+
+
+def test_a_users_role_and_permissions_are_read_in_one_query(cast, django_assert_num_queries):
+    own = Permission.objects.get(codename="view_all_regions")
+    cast["xiaowang"].user_permissions.add(own)
+    user = User.objects.get(username="xiaowang")
+    with django_assert_num_queries(1):
+        assert user.has_perm("customers.view_all_regions")  # the user's own
+        assert user.has_perm("workorders.add_workorder")  # the role's
+        assert not user.has_perm("workorders.view_all_orders")
+        assert user.role == "agent"
+    assert user.get_user_permissions() == {"customers.view_all_regions"}
+    assert set(ROLE_PERMISSIONS["agent"]) == user.get_group_permissions()
+
+
+def test_a_user_with_two_roles_takes_the_first_in_the_role_table(cast):
+    user = cast["xiaowang"]
+    user.groups.add(Group.objects.get(name="manager"))
+    user = User.objects.get(pk=user.pk)
+    first = next(name for name in ROLE_NAMES if name in ("agent", "manager"))
+    assert user.role == first
+    assert user.has_perm("workorders.view_all_orders")  # the manager's
+
+
+def test_an_inactive_user_has_no_permissions(cast):
+    user = cast["laozhang"]
+    user.is_active = False
+    assert not user.has_perm("workorders.view_workorder")
+    assert user.get_all_permissions() == set()

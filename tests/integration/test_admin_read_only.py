@@ -10,7 +10,7 @@ def test_the_admin_shows_an_order_but_refuses_to_change_it(cast, customer, djang
     order = open_broadband_fault(cast["xiaowang"], customer)
     boss = django_user_model.objects.create_superuser("boss", password="x", agent_id="B1")
     admin = Client()
-    admin.force_login(boss, backend="django.contrib.auth.backends.ModelBackend")
+    admin.force_login(boss, backend="hotline.accounts.backends.RoleBackend")
     page = f"/admin/workorders/workorder/{order.pk}/change/"
     assert admin.get(page).status_code == 200
     assert admin.post(page, {"state": "archived"}).status_code == 403

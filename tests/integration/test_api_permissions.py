@@ -430,3 +430,13 @@ def test_seeing_a_customer_masked_is_not_recorded_as_a_reveal(api_as, customer, 
     response = api_as(USERNAME[role]).get(f"/api/customers/{customer.pk}/")
     assert response.status_code == 200
     assert not AuditEvent.objects.filter(action="reveal").exists()
+
+
+def test_a_step_on_an_order_outside_the_callers_scope_is_404_like_a_missing_one(
+    api_as, cast, jiangning_customer
+):
+    order = open_order(cast["zhaomgr"], jiangning_customer, "billing.query", "查询本月话费")
+    agent = api_as("xiaowang")
+    assert agent.post(f"/api/orders/{order.pk}/urge/", {}, format="json").status_code == 404
+    assert agent.post(f"/api/orders/{order.pk + 1}/urge/", {}, format="json").status_code == 404
+    assert AuditEvent.objects.filter(target_type="workorder", target_id=order.pk).count() == 1

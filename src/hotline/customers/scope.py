@@ -16,6 +16,15 @@ def visible_region_ids(user) -> set[int] | None:
     return cached
 
 
+def visible_region_ids_query(user):
+    """The user's region ids as a subquery, for filters that need them once (a step's lock);
+    the ids already read when this request has read them; None for every region."""
+    if user.has_perm(ALL_REGIONS_PERMISSION):
+        return None
+    cached = getattr(user, "_visible_region_ids", None)
+    return cached if cached is not None else user.regions.values("id")
+
+
 def may_see_region(user, region_id: int) -> bool:
     regions = visible_region_ids(user)
     return regions is None or region_id in regions

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from hotline.core import lifecycle
-from hotline.customers.scope import visible_region_ids
+from hotline.customers.scope import visible_region_ids, visible_region_ids_query
 from hotline.workorders.models import WorkOrder
 
 VIEW_ALL_ORDERS = "workorders.view_all_orders"
@@ -36,6 +36,10 @@ def parties_of(user, order: WorkOrder) -> frozenset[str]:
 def visible_orders(user) -> QuerySet[WorkOrder]:
     """Orders the user may see: their own, their department's, and those of customers in
     their regions; every order for roles that see the whole center."""
+    return _orders_in_scope(user, visible_region_ids)
+
+
+def _orders_in_scope(user, region_ids) -> QuerySet[WorkOrder]:
     orders = WorkOrder.objects.all()
     if user.has_perm(VIEW_ALL_ORDERS):
         return orders
@@ -45,20 +49,25 @@ def visible_orders(user) -> QuerySet[WorkOrder]:
     department_id = department_id_of(user)
     if department_id:
         mine |= Q(department_id=department_id)
-    regions = visible_region_ids(user)
+    regions = region_ids(user)
     if regions is None:
         return orders
     return orders.filter(mine | Q(customer__region_id__in=regions))
 
 
+class OrderOutOfScope(PermissionDenied):
+    """No such order, or not one the user may see; the API answers 404 for both."""
+
+
 def locked_visible_order(user, order_id: int) -> WorkOrder:
-    """The order, locked for a step, if the user may see it; PermissionDenied if not."""
+    """The order, locked for a step, if the user may see it; OrderOutOfScope if not."""
     try:
+        # The regions as a subquery: a step reads them nowhere else.
         return (
-            visible_orders(user)
+            _orders_in_scope(user, visible_region_ids_query)
             .select_for_update(of=("self",))
             .select_related("category", "department", "handler", "owner", "customer")
             .get(pk=order_id)
         )
     except WorkOrder.DoesNotExist:
-        raise PermissionDenied("order outside the user's scope") from None
+        raise OrderOutOfScope("order outside the user's scope") from None

@@ -4,7 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,7 +17,7 @@ from hotline.customers.api import HasPermissions, RolePermissions
 from hotline.customers.scope import may_see_region
 from hotline.customers.serializers import AuditEventSerializer
 from hotline.workorders import clocks, selectors, services
-from hotline.workorders.access import visible_orders
+from hotline.workorders.access import OrderOutOfScope, visible_orders
 from hotline.workorders.models import Category, Step, WorkOrder
 from hotline.workorders.serializers import (
     CategorySerializer,
@@ -41,9 +41,14 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["order_type", "parent"]
 
 
-def _take_step(request, order: WorkOrder, step: str, values: dict) -> WorkOrder:
+def _take_step(request, order_id: int, step: str, values: dict) -> WorkOrder:
+    # The step locks the order within the user's scope; an order read before that would be
+    # read twice.
+    order = WorkOrder(pk=order_id)
     try:
         return take_step(actor=request.user, source=API, order=order, step=step, values=values)
+    except OrderOutOfScope:
+        raise NotFound() from None
     except services.StepConflict as conflict:
         raise Conflict(
             f"order {conflict.order.number} is {conflict.order.state}: {step} is no longer possible"
@@ -56,6 +61,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     permission_classes = [RolePermissions]
     required_permissions: list[str] = []  # set per action, for HasPermissions
     queryset = WorkOrder.objects.none()
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if self.action == "list":
@@ -145,10 +151,9 @@ def _step_view(step: str):
         request=StepSerializer, responses=WorkOrderSerializer, operation_id=f"order_{step}"
     )
     def take(self, request, pk=None):
-        order = self.get_object()
         serializer = StepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order = _take_step(request, order, step, serializer.validated_data)
+        order = _take_step(request, int(pk), step, serializer.validated_data)
         return Response(self._read(order))
 
     # Prefixed: a step named "dispatch" must not replace the view's own dispatch().

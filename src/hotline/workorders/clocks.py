@@ -144,6 +144,18 @@ def _core(clock: StageClock) -> sla_clock.StageClock:
     )
 
 
+# What _store sets: a running clock's update writes these and nothing else.
+_STORED_FIELDS = [
+    "paused_business",
+    "paused_since",
+    "met_at",
+    "due_at",
+    "warning_at",
+    "business_used",
+    "met_in_time",
+]
+
+
 def _store(clock: StageClock, core: sla_clock.StageClock) -> None:
     calendar = calendar_for(clock.calendar_id)
     clock.paused_business = core.paused_business
@@ -189,7 +201,7 @@ def meet_clock(order: WorkOrder, stage: str, now: datetime) -> None:
         if core.paused_since is not None:
             core = sla_clock.resume(core, calendar_for(clock.calendar_id), now)
         _store(clock, sla_clock.meet(core, now))
-        clock.save()
+        clock.save(update_fields=_STORED_FIELDS)
 
 
 def pause_clocks(order: WorkOrder, now: datetime) -> None:
@@ -198,7 +210,7 @@ def pause_clocks(order: WorkOrder, now: datetime) -> None:
         order=order, met_at__isnull=True, paused_since__isnull=True
     ):
         _store(clock, sla_clock.pause(_core(clock), calendar_for(clock.calendar_id), now))
-        clock.save()
+        clock.save(update_fields=_STORED_FIELDS)
 
 
 def resume_clocks(order: WorkOrder, now: datetime) -> None:
@@ -206,7 +218,7 @@ def resume_clocks(order: WorkOrder, now: datetime) -> None:
         order=order, met_at__isnull=True, paused_since__isnull=False
     ):
         _store(clock, sla_clock.resume(_core(clock), calendar_for(clock.calendar_id), now))
-        clock.save()
+        clock.save(update_fields=_STORED_FIELDS)
 
 
 def used_now(clock: StageClock, now: datetime) -> timedelta:

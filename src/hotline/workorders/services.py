@@ -94,6 +94,14 @@ def snapshot(order: WorkOrder) -> dict:
     }
 
 
+def _stored_values(order: WorkOrder) -> dict:
+    return {
+        field.attname: getattr(order, field.attname)
+        for field in WorkOrder._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
 def _record_step(actor, source: str, order: WorkOrder, step: str, before: dict, note: str):
     """One audit event per step: the step's name and every field it changed."""
     after = snapshot(order)
@@ -213,11 +221,14 @@ def _take(
     if transition.needs_reason and not reason.strip():
         raise ValidationError({"reason": _("请填写原因。")})
     before = snapshot(order)
+    stored = _stored_values(order)
     change(order, now)
     if transition.target is not None and transition.target != lifecycle.RETURN:
         order.state = transition.target
     order.updated_at = now
-    order.save()
+    order.save(
+        update_fields=[name for name, value in stored.items() if getattr(order, name) != value]
+    )
     _record_step(actor, source, order, step, before, reason)
     notices.step_taken(order, step, actor, before["state"], reason)
     return order
