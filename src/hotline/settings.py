@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "hotline.notifications",
     "hotline.contacts",
     "hotline.workorders",
+    "hotline.reports",
     "hotline.web",
 ]
 

@@ -10,6 +10,8 @@ _SEE_CUSTOMERS = ("customers.view_customer", "customers.view_line", "customers.v
 _AUDIT = ("audit.view_auditevent",)
 _SEE_ORDERS = ("workorders.view_workorder", "workorders.view_category")
 _OPEN_ORDERS = (*_SEE_ORDERS, "workorders.add_workorder")
+# The call figures and the calls behind them (numbers masked unless the role sees PII).
+_CALL_REPORTS = ("reports.view_contact_reports", "contacts.view_contact")
 _SLA_SETUP = tuple(
     f"workorders.{verb}_{model}"
     for model in (
@@ -37,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_AUDIT,
         *_OPEN_ORDERS,
         "workorders.view_order_reports",
+        *_CALL_REPORTS,
         "customers.add_customer",
         "customers.change_customer",
     ),
@@ -50,13 +53,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "customers.view_unmasked_pii",
     ),
     "qa_inspector": (*_SEE_CUSTOMERS, *_SEE_ORDERS),
-    "wfm_planner": (),
+    "wfm_planner": _CALL_REPORTS,
     "manager": (
         *_SEE_CUSTOMERS,
         *_AUDIT,
         *_OPEN_ORDERS,
         "workorders.view_all_orders",
         "workorders.view_order_reports",
+        *_CALL_REPORTS,
         "customers.view_unmasked_pii",
         "customers.view_all_regions",
         "customers.import_customers",
@@ -69,6 +73,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_SLA_SETUP,
         "workorders.view_all_orders",
         "workorders.view_order_reports",
+        *_CALL_REPORTS,
+        *(f"reports.{verb}_outage" for verb in ("view", "add", "change", "delete")),
         "contacts.receive_cti_events",
         *(f"notifications.{verb}_webhookendpoint" for verb in ("view", "add", "change", "delete")),
         "notifications.view_webhookdelivery",
