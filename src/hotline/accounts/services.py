@@ -16,7 +16,7 @@ class UnknownName(ValueError):
 def create_user(
     *,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     agent_id: str,
     full_name: str = "",

@@ -70,7 +70,8 @@ class BadLine:
 
 @dataclass(frozen=True)
 class UnknownEvent:
-    """An event the reader does not know, kept as written."""
+    """A well-formed line whose event the reader does not know, kept as written."""
 
     line_number: int
+    name: str
     text: str

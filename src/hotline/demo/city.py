@@ -241,3 +241,61 @@ STAFF: list[tuple[str, str, str, str, str, list[str], list[str]]] = [
     ("manager01", "manager", "60001", "许建国", "", [], []),
     ("admin01", "admin", "90001", "韩立", "系统运维组", [], []),
 ]
+
+# The hotline's own number, the number callers dial.
+HOTLINE_NUMBER = "10000"
+# A third first-line team for the telephony agents below.
+CALL_TEAMS = [("综合服务三班", "客户服务中心")]
+# The queues of the telephony system, one per skill group: code, name.
+QUEUES = [
+    ("GEN", "综合咨询队列"),
+    ("BB", "宽带专席队列"),
+    ("ENT", "集团客户队列"),
+    ("CMP", "投诉专席队列"),
+    ("VIP", "VIP专席队列"),
+    ("EN", "英语服务队列"),
+]
+# Telephony agents who only take calls (no printed password): username, agent ID, name,
+# team, skill groups, regions.
+CALL_AGENTS: list[tuple[str, str, str, str, list[str], list[str]]] = [
+    ("agent09", "10250", "张雅琴", "综合服务一班", ["GEN", "BB"], MAIN_DISTRICTS),
+    ("agent10", "10251", "李俊杰", "综合服务一班", ["GEN"], MAIN_DISTRICTS),
+    ("agent11", "10252", "王梓萱", "综合服务一班", ["GEN", "VIP", "CMP"], MAIN_DISTRICTS),
+    ("agent12", "10253", "刘文博", "综合服务一班", ["GEN", "BB"], MAIN_DISTRICTS),
+    ("agent13", "10254", "陈思琪", "综合服务一班", ["GEN", "BB"], MAIN_DISTRICTS),
+    ("agent14", "10255", "杨晨", "综合服务一班", ["GEN", "ENT"], MAIN_DISTRICTS),
+    ("agent15", "10256", "黄佳怡", "综合服务一班", ["GEN"], MAIN_DISTRICTS),
+    ("agent16", "10257", "徐子轩", "综合服务一班", ["GEN", "BB"], MAIN_DISTRICTS),
+    ("agent17", "10258", "朱婉清", "综合服务一班", ["GEN", "EN"], MAIN_DISTRICTS),
+    ("agent18", "10259", "胡明", "综合服务一班", ["GEN"], MAIN_DISTRICTS),
+    ("agent19", "10260", "郭雨桐", "综合服务一班", ["GEN", "BB"], MAIN_DISTRICTS),
+    ("agent20", "10261", "何志远", "综合服务一班", ["GEN"], MAIN_DISTRICTS),
+    ("agent21", "10262", "高诗涵", "综合服务一班", ["GEN", "VIP"], MAIN_DISTRICTS),
+    ("agent22", "10263", "林浩然", "综合服务二班", ["GEN", "BB"], OUTER_DISTRICTS),
+    ("agent23", "10264", "罗晓燕", "综合服务二班", ["GEN", "CMP"], OUTER_DISTRICTS),
+    ("agent24", "10265", "梁宇航", "综合服务二班", ["GEN", "CMP", "ENT"], OUTER_DISTRICTS),
+    ("agent25", "10266", "谢婷", "综合服务二班", ["GEN", "ENT"], OUTER_DISTRICTS),
+    ("agent26", "10267", "宋嘉怡", "综合服务二班", ["GEN", "BB"], OUTER_DISTRICTS),
+    ("agent27", "10268", "唐凯", "综合服务二班", ["GEN"], OUTER_DISTRICTS),
+    ("agent28", "10269", "许安琪", "综合服务二班", ["GEN", "BB", "EN"], OUTER_DISTRICTS),
+    ("agent29", "10270", "韩雪", "综合服务二班", ["GEN", "BB"], OUTER_DISTRICTS),
+    ("agent30", "10271", "冯振宇", "综合服务二班", ["GEN"], OUTER_DISTRICTS),
+    ("agent31", "10272", "邓慧琳", "综合服务二班", ["GEN", "VIP", "CMP"], OUTER_DISTRICTS),
+    ("agent32", "10273", "曹俊峰", "综合服务二班", ["GEN", "BB"], OUTER_DISTRICTS),
+    ("agent33", "10274", "彭丽萍", "综合服务二班", ["GEN"], OUTER_DISTRICTS),
+    ("agent34", "10275", "曾鹏飞", "综合服务二班", ["GEN", "ENT", "VIP"], OUTER_DISTRICTS),
+    ("agent35", "10276", "萧若曦", "综合服务三班", ["GEN"], ALL_DISTRICTS),
+    ("agent36", "10277", "田宏伟", "综合服务三班", ["GEN", "CMP"], ALL_DISTRICTS),
+    ("agent37", "10278", "董欣然", "综合服务三班", ["GEN", "BB"], ALL_DISTRICTS),
+    ("agent38", "10279", "袁国栋", "综合服务三班", ["GEN"], ALL_DISTRICTS),
+    ("agent39", "10280", "潘雨欣", "综合服务三班", ["GEN", "VIP", "CMP"], ALL_DISTRICTS),
+    ("agent40", "10281", "蒋文涛", "综合服务三班", ["GEN", "BB"], ALL_DISTRICTS),
+    ("agent41", "10282", "蔡梦瑶", "综合服务三班", ["GEN", "ENT", "EN"], ALL_DISTRICTS),
+    ("agent42", "10283", "余泽宇", "综合服务三班", ["GEN", "ENT"], ALL_DISTRICTS),
+    ("agent43", "10284", "杜晓丽", "综合服务三班", ["GEN", "VIP"], ALL_DISTRICTS),
+    ("agent44", "10285", "叶子豪", "综合服务三班", ["GEN"], ALL_DISTRICTS),
+    ("agent45", "10286", "程静怡", "综合服务三班", ["GEN", "EN"], ALL_DISTRICTS),
+    ("agent46", "10287", "苏文杰", "综合服务三班", ["GEN", "BB"], ALL_DISTRICTS),
+    ("agent47", "10288", "魏晓彤", "综合服务三班", ["GEN"], ALL_DISTRICTS),
+    ("agent48", "10289", "吕永强", "综合服务三班", ["GEN"], ALL_DISTRICTS),
+]

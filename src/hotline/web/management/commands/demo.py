@@ -13,6 +13,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from hotline.accounts.roles import ROLE_LABELS
+from hotline.demo.calls import load_calls
 from hotline.demo.load import demo_is_loaded, load_customers, load_organisation
 from hotline.demo.orders import load_work_orders
 from hotline.notifications.webhooks import deliver_due_webhooks
@@ -28,6 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=20_000)
         parser.add_argument("--order-days", type=int, default=30, help="days of work-order history")
+        parser.add_argument("--call-days", type=int, default=30, help="days of simulated calls")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--no-serve", action="store_true", help="only load the data")
         parser.add_argument("--bind", default="127.0.0.1:8000")
@@ -41,11 +43,13 @@ class Command(BaseCommand):
                 "was. Set one again with: hotline changepassword USERNAME"
             )
         else:
-            self._load(options["customers"], options["seed"], options["order_days"])
+            self._load(
+                options["customers"], options["seed"], options["order_days"], options["call_days"]
+            )
         if not options["no_serve"]:
             self._serve(options["bind"], options["workers"])
 
-    def _load(self, customers: int, seed: int, order_days: int) -> None:
+    def _load(self, customers: int, seed: int, order_days: int, call_days: int) -> None:
         started = time.monotonic()
         credentials = load_organisation()
         with tqdm(desc="customers", unit="row", disable=not sys.stderr.isatty()) as bar:
@@ -64,6 +68,15 @@ class Command(BaseCommand):
             f"Opened {orders} work orders over {order_days} days in "
             f"{time.monotonic() - started:.1f} s ({swept.warnings} warnings, "
             f"{swept.breaches} breaches raised)."
+        )
+        # After the orders: the call agents added here would otherwise take orders too.
+        started = time.monotonic()
+        with tqdm(
+            desc="calls", total=call_days, unit="day", disable=not sys.stderr.isatty()
+        ) as bar:
+            calls = load_calls(days=call_days, seed=seed, on_progress=bar.update)
+        self.stdout.write(
+            f"Simulated {calls} calls over {call_days} days in {time.monotonic() - started:.1f} s."
         )
         self.stdout.write("\nDemo users (passwords are shown this once):")
         for username, role, agent_id, password in credentials:

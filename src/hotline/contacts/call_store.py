@@ -1,0 +1,258 @@
+"""Writing call records and agent states in batches, idempotently.
+
+A call's visit to a queue is one row, keyed by (call_id, queue). Writing it again
+(the same file twice, overlapping files, a live event and a later import of the
+same call) merges into that row: a value the new record knows replaces the stored
+one, a value it does not know (an empty caller, say, from a file that began
+mid-call) keeps what was stored. The merge is one INSERT … ON CONFLICT statement
+per batch, the same SQL on SQLite and PostgreSQL.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.db import connection
+
+from hotline.accounts.models import User
+from hotline.contacts.models import AgentStateInterval, Contact, Queue
+from hotline.core.contact_records import BadLine, CallRecord, Outcome, StateInterval
+from hotline.core.queue_log import UnfinishedCall
+from hotline.customers.models import CustomerNumber
+
+# Columns a new record always sets, and how a stored row takes a merged one.
+_KEEP_IF_EMPTY = ("caller_number", "called_number", "agent_name", "ivr_path")
+_KEEP_IF_NULL = ("agent_id", "customer_id", "entered_queue_at", "answered_at", "ended_at")
+# Measures belong to the outcome: a record that knows the outcome brings them all.
+_WITH_OUTCOME = ("wait_s", "talk_s", "hold_s", "after_call_work_s", "transfers")
+_COLUMNS = (
+    "call_id",
+    "queue",
+    "channel",
+    "source",
+    "status",
+    "started_at",
+    "outcome",
+    *_KEEP_IF_EMPTY,
+    *_KEEP_IF_NULL,
+    *_WITH_OUTCOME,
+)
+
+
+# SQLite takes at most 32,766 parameters in a statement.
+_ROWS_PER_STATEMENT = 1000
+
+
+def agent_id_of(agent_name: str) -> str:
+    """The agent ID in a telephony agent name: SIP/10001, Agent/10001, Local/10001@agents."""
+    return agent_name.rsplit("/", 1)[-1].split("@", 1)[0]
+
+
+class Resolver:
+    """Telephony names to Hotline rows: agents to users, callers to customers, queues."""
+
+    def __init__(self) -> None:
+        self._users = dict(User.objects.exclude(agent_id="").values_list("agent_id", "pk"))
+        self._queues = set(Queue.objects.values_list("code", flat=True))
+
+    def user_id(self, agent_name: str) -> int | None:
+        return self._users.get(agent_id_of(agent_name)) if agent_name else None
+
+    def customer_ids(self, numbers: set[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        rows = (
+            CustomerNumber.objects.filter(number__in=numbers)
+            .order_by("-kind", "-id")  # the first number of the first kind wins, as in the desk
+            .values_list("number", "customer_id")
+        )
+        for number, customer_id in rows:
+            found[number] = customer_id
+        return found
+
+    def add_queues(self, codes: set[str]) -> None:
+        new = codes - self._queues
+        if new:
+            Queue.objects.bulk_create([Queue(code=code) for code in new], ignore_conflicts=True)
+            self._queues |= new
+
+
+def _status(record: CallRecord) -> str:
+    if record.ended_at is not None:
+        return Contact.Status.ENDED
+    if record.outcome == Outcome.ANSWERED:
+        return Contact.Status.ANSWERED
+    return Contact.Status.RINGING
+
+
+def _row(record: CallRecord, source: str, resolver: Resolver, customers: dict[str, int]) -> list:
+    answered_at = (
+        record.entered_at + timedelta(seconds=record.wait_s)
+        if record.outcome == Outcome.ANSWERED
+        else None
+    )
+    return [
+        record.call_id,
+        record.queue,
+        record.channel,
+        source,
+        _status(record),
+        record.entered_at,
+        record.outcome.value,
+        record.caller,
+        record.called,
+        record.agent,
+        record.ivr_path,
+        resolver.user_id(record.agent),
+        customers.get(record.caller),
+        record.entered_at,
+        answered_at,
+        record.ended_at,
+        record.wait_s,
+        record.talk_s,
+        record.hold_s,
+        record.after_call_work_s,
+        record.transfers,
+    ]
+
+
+def _open_row(
+    call: UnfinishedCall, source: str, resolver: Resolver, customers: dict[str, int]
+) -> list:
+    """A call still waiting or talking: no outcome, so a merge keeps any stored one."""
+    started = call.entered_at or call.answered_at
+    return [
+        call.call_id,
+        call.queue,
+        "phone",
+        source,
+        Contact.Status.ANSWERED if call.answered_at else Contact.Status.QUEUED,
+        started,
+        "",
+        call.caller,
+        call.called,
+        call.agent,
+        "",
+        resolver.user_id(call.agent),
+        customers.get(call.caller),
+        call.entered_at,
+        call.answered_at,
+        None,
+        (call.answered_at - started).total_seconds() if call.answered_at else 0.0,
+        0.0,
+        0.0,
+        0.0,
+        0,
+    ]
+
+
+def _upsert_sql(rows: int) -> str:
+    table = Contact._meta.db_table
+    quote = connection.ops.quote_name
+    placeholders = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    merged = [
+        *(
+            f"{column} = CASE WHEN excluded.{column} <> '' THEN excluded.{column} "
+            f"ELSE {table}.{column} END"
+            for column in _KEEP_IF_EMPTY
+        ),
+        *(f"{column} = COALESCE(excluded.{column}, {table}.{column})" for column in _KEEP_IF_NULL),
+        *(
+            f"{column} = CASE WHEN excluded.outcome <> '' THEN excluded.{column} "
+            f"ELSE {table}.{column} END"
+            for column in (*_WITH_OUTCOME, "outcome")
+        ),
+        # A live event's record is replaced by the telephony system's own once imported.
+        f"source = CASE WHEN excluded.outcome <> '' THEN excluded.source ELSE {table}.source END",
+        f"status = CASE WHEN COALESCE(excluded.ended_at, {table}.ended_at) IS NOT NULL "
+        f"THEN '{Contact.Status.ENDED}' ELSE excluded.status END",
+    ]
+    return (
+        f"INSERT INTO {quote(table)} ({', '.join(_COLUMNS)}) "
+        f"VALUES {', '.join([placeholders] * rows)} "
+        f"ON CONFLICT (call_id, queue) DO UPDATE SET {', '.join(merged)}"
+    )
+
+
+def store_calls(records: Sequence[CallRecord], source: str, resolver: Resolver) -> None:
+    """Insert or merge the records (one row per call and queue)."""
+    if not records:
+        return
+    resolver.add_queues({record.queue for record in records})
+    customers = resolver.customer_ids({record.caller for record in records if record.caller})
+    # A batch may carry the same visit twice (overlapping lines): the last one wins, as
+    # it would in a later batch.
+    latest = {(record.call_id, record.queue): record for record in records}
+    _upsert([_row(record, source, resolver, customers) for record in latest.values()])
+
+
+def _upsert(rows: list[list]) -> None:
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+            chunk = rows[start : start + _ROWS_PER_STATEMENT]
+            values = [
+                adapt(value) if isinstance(value, datetime) else value
+                for row in chunk
+                for value in row
+            ]
+            cursor.execute(_upsert_sql(len(chunk)), values)
+
+
+_STATE_COLUMNS = ("agent_name", "agent_id", "state", "reason", "started_at", "ended_at", "source")
+
+
+def store_state_intervals(
+    intervals: Sequence[StateInterval], source: str, resolver: Resolver
+) -> None:
+    """Insert the intervals; one already stored (same agent and start) takes the new one's
+    state, reason and end."""
+    if not intervals:
+        return
+    latest = {(interval.agent, interval.started_at): interval for interval in intervals}
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        (
+            interval.agent,
+            resolver.user_id(interval.agent),
+            interval.state.value,
+            interval.reason,
+            adapt(interval.started_at),
+            adapt(interval.ended_at),
+            source,
+        )
+        for interval in latest.values()
+    ]
+    table = connection.ops.quote_name(AgentStateInterval._meta.db_table)
+    row = "(" + ", ".join(["%s"] * len(_STATE_COLUMNS)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+            chunk = rows[start : start + _ROWS_PER_STATEMENT]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(_STATE_COLUMNS)}) "
+                f"VALUES {', '.join([row] * len(chunk))} "
+                "ON CONFLICT (agent_name, started_at) DO UPDATE SET state = excluded.state, "
+                "reason = excluded.reason, ended_at = excluded.ended_at, "
+                f"agent_id = COALESCE(excluded.agent_id, {table}.agent_id)",
+                [value for values in chunk for value in values],
+            )
+
+
+def store_unfinished_calls(
+    calls: Sequence[UnfinishedCall], source: str, resolver: Resolver
+) -> list[BadLine]:
+    """Store the calls seen to begin but not to end, without an outcome, for a later
+    record of the call to complete; a call whose start is unknown cannot be placed and
+    comes back as a bad line."""
+    placed = [call for call in calls if call.entered_at or call.answered_at]
+    resolver.add_queues({call.queue for call in placed})
+    customers = resolver.customer_ids({call.caller for call in placed if call.caller})
+    latest = {(call.call_id, call.queue): call for call in placed}
+    _upsert([_open_row(call, source, resolver, customers) for call in latest.values()])
+    return [
+        BadLine(
+            call.line_number,
+            f"call {call.call_id} in {call.queue} never ended, and when it began is not known",
+            call.last_event,
+        )
+        for call in calls
+        if not (call.entered_at or call.answered_at)
+    ]

@@ -1,0 +1,83 @@
+"""Readers of the telephony system's records, registered by name.
+
+An importer reads the lines of one file after another and yields, as it reads, call
+records, agent state intervals, calls it saw begin but not end, lines it could not use
+and events it does not know. One importer reads all the files of one import, in
+order, so a call or an agent's state that runs on from one rotated file into the next
+is whole. `hotline import-queue-log` uses `queue_log`; `hotline import-calls
+--importer NAME` any of them.
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import tzinfo
+from typing import ClassVar
+
+from hotline.core import call_csv
+from hotline.core.contact_records import BadLine, CallRecord, StateInterval, UnknownEvent
+from hotline.core.queue_log import OpenState, QueueLogAssembler, UnfinishedCall, read_queue_log
+
+Item = CallRecord | StateInterval | UnfinishedCall | BadLine | UnknownEvent
+
+
+class Importer:
+    name: ClassVar[str]
+    description: ClassVar[str]
+    # How to open the file: "" lets the csv module see line ends inside quoted fields.
+    newline: ClassVar[str | None] = None
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+
+    def read(self, lines: Iterable[str]) -> Iterator[Item]:
+        raise NotImplementedError
+
+    def finish(self) -> Iterable[Item]:
+        """What is left open after the last file."""
+        return ()
+
+
+class QueueLogImporter(Importer):
+    name = "queue_log"
+    description = "Asterisk queue_log: calls assembled across lines, agent states"
+    newline = "\n"  # a stray carriage return spoils one line, not the line count
+
+    def __init__(self, zone: tzinfo) -> None:
+        super().__init__(zone)
+        self._assembler = QueueLogAssembler()
+
+    def read(self, lines: Iterable[str]) -> Iterator[Item]:
+        for item in read_queue_log(lines, self._assembler):
+            if not isinstance(item, OpenState):
+                yield item
+
+    def finish(self) -> Iterable[Item]:
+        # An agent still in a state is not an interval yet: the next import closes it.
+        return self._assembler.finish().calls
+
+
+class CallCsvImporter(Importer):
+    name = "calls_csv"
+    description = "The documented CSV of calls (docs/contacts.md)"
+    newline = ""
+
+    def read(self, lines: Iterable[str]) -> Iterator[Item]:
+        return call_csv.read_call_csv(lines, self.zone)
+
+
+IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    IMPORTERS[importer.name] = importer
+    return importer
+
+
+def importer_named(name: str) -> type[Importer]:
+    try:
+        return IMPORTERS[name]
+    except KeyError:
+        raise KeyError(f"no importer {name!r}; there are {', '.join(sorted(IMPORTERS))}") from None
+
+
+register(QueueLogImporter)
+register(CallCsvImporter)

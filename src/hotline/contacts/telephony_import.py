@@ -1,0 +1,157 @@
+"""Importing files of telephony records: streamed, in batches, idempotent.
+
+Each file is read line by line and written a batch at a time, each batch in its own
+transaction, so a file of ten million lines never sits in memory and an interrupted
+import keeps what it wrote (importing the file again completes it and adds nothing
+twice). Every line that could not be used is kept with its number and reason;
+unknown events are kept as written. The files of one import are read in the order
+given by one importer, so calls running from one file into the next are whole; a call
+that began but never ended is stored without an outcome, for a later file to finish.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hotline.contacts.call_store import (
+    Resolver,
+    store_calls,
+    store_state_intervals,
+    store_unfinished_calls,
+)
+from hotline.contacts.importers import Importer, Item, importer_named
+from hotline.contacts.models import BadTelephonyLine, TelephonyImport, UnknownTelephonyEvent
+from hotline.core.contact_records import BadLine, CallRecord, StateInterval, UnknownEvent
+from hotline.core.queue_log import UnfinishedCall
+
+BATCH = 5000
+
+
+class _CountedLines:
+    """The file's lines, counting them as they are read (for progress)."""
+
+    def __init__(self, file) -> None:
+        self._file = file
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._file:
+            self.count += 1
+            yield line
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.calls: list[CallRecord] = []
+        self.states: list[StateInterval] = []
+        self.bad: list[BadLine] = []
+        self.unknown: list[UnknownEvent] = []
+        self.unfinished: list[UnfinishedCall] = []
+
+    def add(self, item: Item) -> None:
+        if isinstance(item, CallRecord):
+            self.calls.append(item)
+        elif isinstance(item, UnfinishedCall):
+            self.unfinished.append(item)
+        elif isinstance(item, StateInterval):
+            self.states.append(item)
+        elif isinstance(item, BadLine):
+            self.bad.append(item)
+        else:
+            self.unknown.append(item)
+
+    def __len__(self) -> int:
+        return sum(map(len, (self.calls, self.states, self.bad, self.unknown, self.unfinished)))
+
+
+def _storable(text: str) -> str:
+    # A corrupt line may hold NUL bytes, which PostgreSQL's text cannot.
+    return text.replace("\x00", "\ufffd")
+
+
+def _write(batch: _Batch, run: TelephonyImport, resolver: Resolver) -> None:
+    with transaction.atomic():
+        store_calls(batch.calls, run.importer, resolver)
+        batch.bad += store_unfinished_calls(batch.unfinished, run.importer, resolver)
+        store_state_intervals(batch.states, run.importer, resolver)
+        BadTelephonyLine.objects.bulk_create(
+            BadTelephonyLine(
+                telephony_import=run,
+                line_number=bad.line_number,
+                reason=_storable(bad.reason)[:200],
+                text=_storable(bad.text),
+            )
+            for bad in batch.bad
+        )
+        UnknownTelephonyEvent.objects.bulk_create(
+            [
+                UnknownTelephonyEvent(
+                    digest=hashlib.sha1(event.text.encode()).hexdigest(),
+                    text=_storable(event.text),
+                    first_import=run,
+                    line_number=event.line_number,
+                )
+                for event in batch.unknown
+            ],
+            ignore_conflicts=True,
+        )
+    run.calls += len(batch.calls)
+    run.state_intervals += len(batch.states)
+    run.bad_lines += len(batch.bad)
+    run.unknown_events += len(batch.unknown)
+
+
+def _import_file(
+    path: Path, reader: Importer, resolver: Resolver, progress: Callable[[int], None] | None
+) -> TelephonyImport:
+    run = TelephonyImport.objects.create(
+        importer=reader.name, file_name=str(path), started_at=timezone.now()
+    )
+    with open(path, encoding="utf-8", errors="replace", newline=reader.newline) as file:
+        lines = _CountedLines(file)
+        batch = _Batch()
+        for item in reader.read(lines):
+            batch.add(item)
+            if len(batch) >= BATCH:
+                _write(batch, run, resolver)
+                batch = _Batch()
+                if progress:
+                    progress(lines.count)
+        _write(batch, run, resolver)
+    run.lines_read = lines.count
+    if progress:
+        progress(lines.count)
+    return run
+
+
+def import_telephony_files(
+    paths: list[Path], importer: str, *, progress: Callable[[Path, int], None] | None = None
+) -> list[TelephonyImport]:
+    """Read the files in order with the named importer and store what they hold; one run
+    per file. `progress` is told the file and how many of its lines have been read."""
+    reader = importer_named(importer)(ZoneInfo(settings.TIME_ZONE))
+    resolver = Resolver()
+    runs = []
+    for path in paths:
+        told = (lambda lines, path=path: progress(path, lines)) if progress else None
+        runs.append(_import_file(path, reader, resolver, told))
+    leftovers = _Batch()
+    for item in reader.finish():
+        leftovers.add(item)
+    if runs:
+        _write(leftovers, runs[-1], resolver)
+    for run in runs:
+        run.finished_at = timezone.now()
+        run.save()
+    return runs
+
+
+def import_telephony_file(path: Path, importer: str) -> TelephonyImport:
+    """One file alone (a call it leaves open is stored without an outcome)."""
+    (run,) = import_telephony_files([path], importer)
+    return run
