@@ -175,6 +175,35 @@ HOTLINE_REPEAT_FAULT_DAYS = env_int("HOTLINE_REPEAT_FAULT_DAYS", 30, minimum=1)
 # (docs/work-order-reports.md).
 HOTLINE_FIRST_LINE_TARGET = env_float("HOTLINE_FIRST_LINE_TARGET", 0.98, minimum=0, maximum=1)
 
+# Call KPIs (docs/kpis.md): where the standards differ, the center chooses. Checked at
+# start-up by the reports app (a bad value stops the server).
+HOTLINE_SERVICE_LEVEL_S = env_float("HOTLINE_SERVICE_LEVEL_S", 20, minimum=0, maximum=3600)
+HOTLINE_SERVICE_LEVEL_THRESHOLDS_S = env_list("HOTLINE_SERVICE_LEVEL_THRESHOLDS_S", ["15", "20"])
+HOTLINE_SHORT_ABANDON_S = env_float("HOTLINE_SHORT_ABANDON_S", 0, minimum=0, maximum=60)
+HOTLINE_FCR_WINDOW_HOURS = env_int("HOTLINE_FCR_WINDOW_HOURS", 24, minimum=1)
+HOTLINE_REPEAT_CALLER_CONTACTS = env_int("HOTLINE_REPEAT_CALLER_CONTACTS", 4, minimum=2)
+HOTLINE_REPEAT_CALLER_DAYS = env_int("HOTLINE_REPEAT_CALLER_DAYS", 7, minimum=1)
+# KPI=variant pairs, e.g. service_level=offered.
+HOTLINE_KPI_VARIANTS = env_list("HOTLINE_KPI_VARIANTS", [])
+# KPI>=value or KPI<=value: the targets reports show against the actuals.
+HOTLINE_KPI_TARGETS = env_list(
+    "HOTLINE_KPI_TARGETS",
+    [
+        "service_level>=0.8",
+        "answer_rate>=0.95",
+        "abandon_rate<=0.05",
+        "asa<=20",
+        "fcr_calls>=0.75",
+        "occupancy<=0.85",
+        "not_ready_ratio<=0.15",
+        "availability>=0.999",
+    ],
+)
+# What an hour of an agent's logged-in time costs (wages and overheads), for cost per contact.
+HOTLINE_STAFF_COST_PER_HOUR = env_float(
+    "HOTLINE_STAFF_COST_PER_HOUR", 60, minimum=0, maximum=100_000
+)
+
 # E-mail goes out over SMTP when EMAIL_HOST is set; without it messages are printed to the
 # console, so the embedded default needs no mail server.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

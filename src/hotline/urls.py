@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from hotline.reports import urls as call_report_urls
 from hotline.workorders import report_urls
 
 urlpatterns = [
@@ -13,7 +14,9 @@ urlpatterns = [
     path("api/", include("hotline.workorders.api_urls")),
     path("api/", include("hotline.contacts.api_urls")),
     path("api/", include("hotline.workorders.report_urls")),
+    path("api/", include("hotline.reports.urls")),
     path("admin/", admin.site.urls),
     path("", include(report_urls.web_urlpatterns)),
+    path("", include(call_report_urls.web_urlpatterns)),
     path("", include("hotline.web.urls")),
 ]

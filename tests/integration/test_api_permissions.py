@@ -206,6 +206,11 @@ CALLS = {
     "POST cti/events": Call("POST", "cti/events", _ring),
     "GET cti/pop": Call("GET", "cti/pop"),
     "GET reports/orders": Call("GET", "reports/orders?from=2026-10-01&to=2026-10-31"),
+    "GET reports/calls": Call("GET", "reports/calls?from=2026-10-01&to=2026-10-31"),
+    "GET reports/calls/records": Call(
+        "GET",
+        "reports/calls/records?from=2026-10-01&to=2026-10-31&kpi=offered&period=2026-10-01&key=GEN",
+    ),
 }
 
 COLUMNS = (
@@ -280,6 +285,8 @@ EXPECTED = {
     "POST cti/events":             (403, 403,  403, 403,  403, 403,  403, 202,  403),
     "GET cti/pop":                 (204, 204,  204, 204,  204, 204,  204, 204,  403),
     "GET reports/orders":          (403, 200,  403, 403,  403, 403,  200, 200,  403),
+    "GET reports/calls":           (403, 200,  403, 403,  403, 200,  200, 200,  403),
+    "GET reports/calls/records":   (403, 200,  403, 403,  403, 200,  200, 200,  403),
 }
 # fmt: on
 MATRIX = [

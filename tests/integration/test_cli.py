@@ -24,7 +24,7 @@ def test_hotline_help_lists_our_commands(tmp_path):
         check=True,
         env={**os.environ, "HOTLINE_DATA_DIR": str(tmp_path)},
     )
-    for command in ("createuser", "token", "import-customers", "demo", "import-queue-log"):
+    for command in ("createuser", "token", "import-customers", "demo", "import-queue-log", "kpi"):
         assert command in result.stdout
 
 

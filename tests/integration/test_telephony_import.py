@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from hotline.contacts.importers import IMPORTERS
 from hotline.contacts.models import (
     AgentStateInterval,
     BadTelephonyLine,
@@ -186,3 +187,9 @@ def test_import_queue_log_reports_each_file(db, capsys):
     out, err = capsys.readouterr()
     assert "corrupted.log: 17 lines" in out and "1 unknown events kept" in out
     assert "corrupted.log:" in err
+
+
+def test_every_registered_importer_is_documented():
+    documented = (Path(__file__).parents[2] / "docs" / "contacts.md").read_text()
+    for name in IMPORTERS:
+        assert f"`{name}`" in documented, name

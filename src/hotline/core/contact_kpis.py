@@ -1,0 +1,326 @@
+"""Contact-centre KPIs (话务指标): the registry of named definitions, and the reports
+computed with them over columns of records.
+
+Each KPI is a registered `KpiDefinition` (kpi_facts; the built-in ones are in
+kpi_definitions) that turns the records of every report row (one period × one queue,
+skill group, team or agent) of the tables (contact_tables) into one figure per row,
+with NumPy over whole columns. docs/kpis.md defines every figure: its formula, the
+records it counts and those it leaves out, its variants and its edge cases.
+
+The rules every definition keeps:
+- a call counts in the period in which it entered the queue, whenever it ended;
+- a ratio whose denominator is 0 has no value (None, never 0), and lies in [0, 1];
+- a figure whose records were not given (no agent states, no surveys …) is None;
+- agent-state figures need agents, so grouped by queue, or for a group key with no
+  state interval at all, they are None.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from hotline.core.contact_tables import (
+    BoolArray,
+    CallTable,
+    FloatArray,
+    Grouping,
+    KpiExtras,
+    OrderTable,
+    StateTable,
+    SurveyTable,
+)
+from hotline.core.kpi_definitions import BUILT_IN
+from hotline.core.kpi_facts import Facts, KpiDefinition, KpiInput, KpiSettings
+from hotline.core.kpi_periods import (
+    Column,
+    IntArray,
+    Period,
+    assign_rows,
+    clock_for,
+    codes,
+    ids_by_row,
+    labels,
+    parse_label,
+    shared_keys,
+)
+
+# ---------------------------------------------------------------- the registry
+
+
+KPIS: dict[str, KpiDefinition] = {}
+
+
+def register(definition: KpiDefinition) -> KpiDefinition:
+    """Add a KPI to the registry; its name must be new."""
+    if definition.name in KPIS:
+        raise ValueError(f"a KPI named {definition.name!r} is registered already")
+    KPIS[definition.name] = definition
+    return definition
+
+
+def kpi_names() -> list[str]:
+    """Every registered KPI's name, in the order registered."""
+    return list(KPIS)
+
+
+def definition_of(column: str) -> KpiDefinition:
+    """The definition that makes a column: a KPI's name, or one of a family's columns."""
+    if column in KPIS:
+        return KPIS[column]
+    for definition in KPIS.values():
+        if definition.makes(column):
+            return definition
+    raise ValueError(f"no KPI makes a column {column!r}")
+
+
+for _built_in in BUILT_IN:
+    register(_built_in)
+
+
+def chosen_variants(settings: KpiSettings) -> dict[str, str]:
+    """The variant of every registered KPI that has variants: the one the settings
+    choose, else its first. ValueError for a variant chosen for no KPI, or one the KPI
+    does not have."""
+    for name, variant in settings.variants.items():
+        if name not in KPIS:
+            raise ValueError(f"a variant is chosen for {name!r}, which is no KPI")
+        if variant not in KPIS[name].variants:
+            choices = ", ".join(KPIS[name].variants) or "none"
+            raise ValueError(f"{name} has no variant {variant!r} (it has: {choices})")
+    return {
+        name: settings.variants.get(name, definition.variants[0])
+        for name, definition in KPIS.items()
+        if definition.variants
+    }
+
+
+# ---------------------------------------------------------------- computing a report
+
+
+@dataclass(frozen=True, eq=False)
+class _Report:
+    """What the rows of one report share: every figure in one matrix, the labels and the
+    call ids."""
+
+    columns: tuple[str, ...]
+    whole: tuple[bool, ...]  # counts, given as int
+    figures: FloatArray  # rows × columns, NaN for None
+    periods: list[str]  # the distinct period labels, and each row's among them
+    row_period: list[int]
+    keys: tuple[str, ...]  # the group keys, and each row's among them
+    row_key: list[int]
+    ids: IntArray  # the call ids sorted by row, then id
+    starts: IntArray  # where each row's ids start
+
+
+class KpiRow:
+    """One period of one group: its figures by column name (None where there is none) and
+    the ids of its calls, ascending. A row reads its report's shared arrays when asked, so
+    a report of many rows costs little until its rows are looked at."""
+
+    __slots__ = ("_report", "_index", "_values")
+
+    def __init__(self, report: _Report, index: int) -> None:
+        self._report, self._index = report, index
+        self._values: dict[str, float | None] | None = None
+
+    @property
+    def period(self) -> str:
+        return self._report.periods[self._report.row_period[self._index]]
+
+    @property
+    def group_key(self) -> str:
+        return self._report.keys[self._report.row_key[self._index]]
+
+    @property
+    def values(self) -> dict[str, float | None]:
+        if self._values is None:
+            report = self._report
+            self._values = {
+                name: None if math.isnan(value) else int(value) if whole else value
+                for name, whole, value in zip(
+                    report.columns, report.whole, report.figures[self._index].tolist(), strict=True
+                )
+            }
+        return self._values
+
+    @property
+    def call_ids(self) -> IntArray:
+        starts = self._report.starts
+        return self._report.ids[starts[self._index] : starts[self._index + 1]]
+
+    def __repr__(self) -> str:
+        return f"KpiRow({self.period!r}, {self.group_key!r}, {self.values!r})"
+
+
+def compute(
+    table: CallTable,
+    states: StateTable | None = None,
+    extras: KpiExtras | None = None,
+    *,
+    by: Period | str,
+    group: Grouping | str,
+    kpis: Sequence[str] | None = None,
+    settings: KpiSettings,
+    counted_until: int | None = None,
+) -> list[KpiRow]:
+    """The KPIs (every registered one unless named) per period and group, sorted by both.
+
+    A row exists for each period and group key holding a call, a logged-in state
+    interval, an order or a survey. With `counted_until` (epoch seconds), only the calls
+    entering before it are reported; the later ones decide first-contact resolution and
+    repeat contacts (Facts.entering_before). ValueError for an unknown KPI, or a variant
+    that `chosen_variants` refuses.
+    """
+    period, grouping = Period(by), Grouping(group)
+    unknown = [name for name in kpis or () if name not in KPIS]
+    if unknown:
+        raise ValueError(f"unknown KPIs: {', '.join(unknown)}")
+    definitions = [KPIS[name] for name in (kpis or KPIS)]
+    facts = _facts(table, states, extras, settings, counted_until)
+    k, row_codes, row_keys, key_names = _rows(facts, period, grouping, chosen_variants(settings))
+    have = {"calls"} | {
+        name
+        for name, present in [
+            ("states", k.piece_row is not None),
+            ("orders", k.order_row is not None),
+            ("surveys", k.survey_row is not None),
+            ("outages", facts.extras.outages is not None),
+            ("staff_cost", facts.extras.staff_cost is not None),
+        ]
+        if present
+    }
+    columns: dict[str, FloatArray] = {}
+    whole: list[bool] = []
+    for definition in definitions:
+        made = definition.compute(k) if definition.needs <= have else {}
+        for name in definition.column_names(facts):
+            columns[name] = made.get(name, np.full(k.rows, np.nan))
+            whole.append(definition.unit == "count")
+    distinct, row_period = np.unique(row_codes, return_inverse=True)
+    call_ids, starts = ids_by_row(k.call_row, facts.calls.ids, k.rows)
+    report = _Report(
+        columns=tuple(columns),
+        whole=tuple(whole),
+        figures=np.column_stack([*columns.values(), np.zeros(k.rows)])[:, :-1],
+        periods=labels(distinct, period),
+        row_period=row_period.tolist(),
+        keys=key_names,
+        row_key=row_keys.tolist(),
+        ids=call_ids,
+        starts=starts,
+    )
+    return list(map(KpiRow, [report] * k.rows, range(k.rows)))
+
+
+def _facts(
+    table: CallTable,
+    states: StateTable | None,
+    extras: KpiExtras | None,
+    settings: KpiSettings,
+    counted_until: int | None,
+) -> Facts:
+    if counted_until is None:
+        return Facts(table, states, extras or KpiExtras(), settings)
+    return Facts.entering_before(table, counted_until, states, extras or KpiExtras(), settings)
+
+
+def _rows(
+    facts: Facts, by: Period, group: Grouping, variants: dict[str, str]
+) -> tuple[KpiInput, IntArray, IntArray, tuple[str, ...]]:
+    """Each record's report row, and each row's period code and key."""
+    calls, states, extras = facts.calls, facts.states, facts.extras
+    tables: list[tuple[str, IntArray, Column]] = [("calls", calls.entered_at, calls.keys(group))]
+    if extras.orders is not None:
+        tables.append(("orders", extras.orders.created_at, extras.orders.keys(group)))
+    if extras.surveys is not None:
+        tables.append(("surveys", extras.surveys.contact_at, extras.surveys.keys(group)))
+    instants = [instant for _, instant, _ in tables]
+    if states is not None:
+        instants += [states.started_at, states.ended_at]
+    clock = clock_for(facts.settings.time_zone, instants)
+    period_codes = [codes(clock.to_local(instant), by) for _, instant, _ in tables]
+    keys = [column for _, _, column in tables]
+    pieces = None
+    if states is not None and group is not Grouping.QUEUE:
+        logged_in = np.flatnonzero(facts.logged_in).astype(np.int64)
+        owner, piece_code, seconds = clock.split(
+            states.started_at[logged_in], states.ended_at[logged_in], by
+        )
+        pieces = (logged_in[owner], seconds.astype(np.float64))
+        period_codes.append(piece_code)
+        keys.append(states.keys(group).take(pieces[0]))
+    key_names, recoded = shared_keys(keys)
+    row_codes, row_keys, rows = assign_rows(period_codes, recoded, max(len(key_names), 1))
+    row_of = dict(zip([name for name, _, _ in tables], rows, strict=False))
+    row_start, row_end = clock.bounds(row_codes, by)
+    has_states = None
+    if states is not None and pieces is not None:
+        has_states = _held(states.keys(group), key_names)[row_keys]
+    k = KpiInput(
+        facts=facts,
+        rows=len(row_codes),
+        call_row=row_of["calls"],
+        piece_owner=None if pieces is None else pieces[0],
+        piece_row=None if pieces is None else rows[-1],
+        piece_seconds=None if pieces is None else pieces[1],
+        has_states=has_states,
+        order_row=row_of.get("orders"),
+        survey_row=row_of.get("surveys"),
+        row_start=row_start,
+        row_end=row_end,
+        variants=variants,
+    )
+    return k, row_codes, row_keys, key_names
+
+
+def _held(column: Column, names: tuple[str, ...]) -> BoolArray:
+    """Which of the names some record of the column holds (a column may name values that
+    none of its records hold)."""
+    held = {column.names[code] for code in np.unique(column.codes).tolist()}
+    return np.array([name in held for name in names], dtype=np.bool_)
+
+
+def records_behind(
+    table: CallTable,
+    column: str,
+    *,
+    by: Period | str,
+    group: Grouping | str,
+    period: str,
+    group_key: str,
+    settings: KpiSettings,
+    states: StateTable | None = None,
+    extras: KpiExtras | None = None,
+    counted_until: int | None = None,
+) -> IntArray:
+    """The ids of the records behind one cell, ascending: of the table named by the KPI's
+    `records` (calls, states, orders or surveys); `counted_until` as for `compute`.
+    ValueError for a figure made of no records, when the table it needs is absent, or for
+    a variant that `chosen_variants` refuses.
+    """
+    definition, by, group = definition_of(column), Period(by), Grouping(group)
+    chosen_variants(settings)
+    facts = _facts(table, states, extras, settings, counted_until)
+    source: CallTable | StateTable | OrderTable | SurveyTable | None = {
+        "calls": facts.calls,
+        "states": None if group is Grouping.QUEUE else states,
+        "orders": facts.extras.orders,
+        "surveys": facts.extras.surveys,
+    }.get(definition.records or "")
+    if definition.behind is None or source is None:
+        raise ValueError(f"no {definition.records or 'records'} behind {column} by {group}")
+    code, keys = parse_label(period, by), source.keys(group)
+    in_cell = keys.codes == keys.code_of(group_key)
+    if isinstance(source, StateTable):
+        clock = clock_for(settings.time_zone, [source.started_at, source.ended_at])
+        owner, piece_code, _ = clock.split(source.started_at, source.ended_at, by)
+        in_period = np.zeros(len(source), dtype=np.bool_)
+        in_period[owner[piece_code == code]] = True
+    else:
+        instant = {CallTable: "entered_at", OrderTable: "created_at", SurveyTable: "contact_at"}
+        at: IntArray = getattr(source, instant[type(source)])
+        in_period = codes(clock_for(settings.time_zone, [at]).to_local(at), by) == code
+    return np.sort(source.ids[definition.behind(facts, column) & in_cell & in_period])
