@@ -157,4 +157,7 @@ def column_label(column: str) -> str:
     definition = definition_of(column)
     if column == definition.name or definition.column_prefix is None:
         return definition.label_zh
-    return f"{definition.label_zh} · {column.removeprefix(definition.column_prefix)}"
+    part = column.removeprefix(definition.column_prefix)
+    if definition.name == "service_level_at":
+        return f"{part.removesuffix('s')}秒服务水平"
+    return f"{definition.label_zh.split('（')[0]} · {part}"

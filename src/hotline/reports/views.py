@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hotline.accounts.models import SkillGroup
@@ -269,7 +268,7 @@ def wallboard_page(request, code: str):
         "today": {
             name: as_text(value, definition_of(name).unit) for name, value in board.today.items()
         },
-        "longest_wait": as_text(board.longest_wait_s, "seconds") if board.longest_wait_s else "—",
+        "longest_wait": f"{board.longest_wait_s:.0f}" if board.longest_wait_s is not None else "—",
         "service_level_missed": bool(
             (target := kpi_targets().get("service_level"))
             and target.missed(board.today["service_level"])

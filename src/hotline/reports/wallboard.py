@@ -21,6 +21,7 @@ STATES = (
     AgentState.NOT_READY,
 )
 _TODAY = ("offered", "answered", "abandoned", "service_level", "asa")
+_COUNTS = {"offered", "answered", "abandoned"}  # 0 before the day's first call, not "—"
 
 
 @dataclass(frozen=True)
@@ -64,5 +65,8 @@ def wallboard(skill_group: SkillGroup, now: datetime.datetime) -> Wallboard:
         longest_wait_s=(now - waiting["first"]).total_seconds() if waiting["first"] else None,
         agents=agents,
         not_ready_reasons=reasons,
-        today={name: row.values.get(name) if row else None for name in _TODAY},
+        today={
+            name: row.values.get(name) if row else (0 if name in _COUNTS else None)
+            for name in _TODAY
+        },
     )
