@@ -12,10 +12,11 @@ from django.db.models import Q
 from django.test import override_settings
 
 from hotline.accounts.models import User
-from hotline.contacts.models import AgentStateInterval, Contact, Queue
+from hotline.contacts.models import AgentPresence, AgentStateInterval, Contact, Queue
 from hotline.core.contact_records import AgentState, Outcome
 from hotline.demo import city
-from hotline.demo.calls import load_calls, rota, simulate
+from hotline.demo.call_simulation import rota, simulate
+from hotline.demo.calls import load_calls
 from hotline.demo.load import load_customers, load_organisation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -153,3 +154,9 @@ def test_the_simulation_is_the_same_for_the_same_seed():
 
     assert run(1) == run(1)
     assert run(1) != run(2)
+
+
+def test_the_agents_on_the_late_shift_are_left_in_their_state_for_the_wallboard(center):
+    on_shift = AgentPresence.objects.exclude(state="logged_out")
+    assert on_shift.exists()
+    assert all(presence.since <= NOW for presence in on_shift)

@@ -13,8 +13,14 @@ from datetime import tzinfo
 from typing import ClassVar
 
 from hotline.core import call_csv
-from hotline.core.contact_records import BadLine, CallRecord, StateInterval, UnknownEvent
-from hotline.core.queue_log import OpenState, QueueLogAssembler, UnfinishedCall, read_queue_log
+from hotline.core.contact_records import (
+    BadLine,
+    CallRecord,
+    OpenState,
+    StateInterval,
+    UnknownEvent,
+)
+from hotline.core.queue_log import QueueLogAssembler, UnfinishedCall, read_queue_log
 
 Item = CallRecord | StateInterval | UnfinishedCall | BadLine | UnknownEvent
 

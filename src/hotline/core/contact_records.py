@@ -60,6 +60,16 @@ class StateInterval:
 
 
 @dataclass(frozen=True)
+class OpenState:
+    """An agent's state at the end of what was read, still running."""
+
+    agent: str
+    state: AgentState
+    started_at: datetime
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class BadLine:
     """A line of an import that could not be used, and why."""
 

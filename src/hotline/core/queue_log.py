@@ -86,6 +86,7 @@ from hotline.core.contact_records import (
     AgentState,
     BadLine,
     CallRecord,
+    OpenState,
     Outcome,
     StateInterval,
     UnknownEvent,
@@ -134,16 +135,6 @@ class UnfinishedCall:
     answered_at: datetime | None
     last_event: str
     line_number: int  # of the last line seen for the visit
-
-
-@dataclass(frozen=True)
-class OpenState:
-    """An agent's state at the end of the input, still running."""
-
-    agent: str
-    state: AgentState
-    started_at: datetime
-    reason: str = ""
 
 
 @dataclass(frozen=True)
