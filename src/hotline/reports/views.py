@@ -66,6 +66,15 @@ STATE_LABELS = {
     "after_call_work": gettext_lazy("话后处理"),
     "not_ready": gettext_lazy("置忙"),
 }
+# The not-ready reason codes the telephony systems commonly send; others are shown as sent.
+REASON_LABELS = {
+    "break": gettext_lazy("小休"),
+    "meal": gettext_lazy("用餐"),
+    "training": gettext_lazy("培训"),
+    "meeting": gettext_lazy("会议"),
+    "coaching": gettext_lazy("辅导"),
+    "admin": gettext_lazy("事务处理"),
+}
 GROUP_LABELS = {
     Grouping.QUEUE: gettext_lazy("队列"),
     Grouping.SKILL_GROUP: gettext_lazy("技能组"),
@@ -265,6 +274,10 @@ def wallboard_page(request, code: str):
     context = {
         "board": board,
         "states": [(state, STATE_LABELS[state], board.agents.get(state, 0)) for state in STATES],
+        "reasons": [
+            (REASON_LABELS.get(reason, reason), count)
+            for reason, count in board.not_ready_reasons.items()
+        ],
         "today": {
             name: as_text(value, definition_of(name).unit) for name, value in board.today.items()
         },
