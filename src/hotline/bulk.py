@@ -103,3 +103,14 @@ def update_fields(objects: Sequence[models.Model], names: Sequence[str]) -> None
                     for obj in objects[start : start + _BATCH]
                 ],
             )
+
+
+def relax_commit_durability() -> None:
+    """On PostgreSQL, don't wait for this transaction's commit to reach the disk.
+
+    For idempotent imports only: a crash may lose the last chunks committed, never a part
+    of one, and running the file again restores them. SQLite has no such setting.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -11,7 +11,7 @@ per batch, the same SQL on SQLite and PostgreSQL.
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 
 from hotline.accounts.models import User
 from hotline.contacts.models import AgentStateInterval, Contact, Queue
@@ -58,15 +58,23 @@ class Resolver:
         return self._users.get(agent_id_of(agent_name)) if agent_name else None
 
     def customer_ids(self, numbers: set[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        rows = (
-            CustomerNumber.objects.filter(number__in=numbers)
-            .order_by("-kind", "-id")  # the first number of the first kind wins, as in the desk
-            .values_list("number", "customer_id")
-        )
-        for number, customer_id in rows:
-            found[number] = customer_id
-        return found
+        """The customer of each number; the first number of the first kind wins, as in
+        the desk's lookup."""
+        if not numbers:
+            return {}
+        table = connection.ops.quote_name(CustomerNumber._meta.db_table)
+        if connection.vendor == "postgresql":
+            # One array parameter: an IN list of thousands is bound value by value.
+            where, params = "number = ANY(%s)", [list(numbers)]
+        else:
+            where, params = f"number IN ({', '.join(['%s'] * len(numbers))})", list(numbers)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT number, customer_id FROM {table} WHERE {where} "
+                "ORDER BY kind DESC, id DESC",
+                params,
+            )
+            return dict(cursor.fetchall())
 
     def add_queues(self, codes: set[str]) -> None:
         new = codes - self._queues
@@ -144,31 +152,31 @@ def _open_row(
     ]
 
 
-def _upsert_sql(rows: int) -> str:
+def _merged_calls() -> str:
+    """How a stored call takes a new record of it (the module docstring)."""
     table = Contact._meta.db_table
-    quote = connection.ops.quote_name
-    placeholders = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    merged = [
-        *(
-            f"{column} = CASE WHEN excluded.{column} <> '' THEN excluded.{column} "
-            f"ELSE {table}.{column} END"
-            for column in _KEEP_IF_EMPTY
-        ),
-        *(f"{column} = COALESCE(excluded.{column}, {table}.{column})" for column in _KEEP_IF_NULL),
-        *(
-            f"{column} = CASE WHEN excluded.outcome <> '' THEN excluded.{column} "
-            f"ELSE {table}.{column} END"
-            for column in (*_WITH_OUTCOME, "outcome")
-        ),
-        # A live event's record is replaced by the telephony system's own once imported.
-        f"source = CASE WHEN excluded.outcome <> '' THEN excluded.source ELSE {table}.source END",
-        f"status = CASE WHEN COALESCE(excluded.ended_at, {table}.ended_at) IS NOT NULL "
-        f"THEN '{Contact.Status.ENDED}' ELSE excluded.status END",
-    ]
-    return (
-        f"INSERT INTO {quote(table)} ({', '.join(_COLUMNS)}) "
-        f"VALUES {', '.join([placeholders] * rows)} "
-        f"ON CONFLICT (call_id, queue) DO UPDATE SET {', '.join(merged)}"
+    return ", ".join(
+        [
+            *(
+                f"{column} = CASE WHEN excluded.{column} <> '' THEN excluded.{column} "
+                f"ELSE {table}.{column} END"
+                for column in _KEEP_IF_EMPTY
+            ),
+            *(
+                f"{column} = COALESCE(excluded.{column}, {table}.{column})"
+                for column in _KEEP_IF_NULL
+            ),
+            *(
+                f"{column} = CASE WHEN excluded.outcome <> '' THEN excluded.{column} "
+                f"ELSE {table}.{column} END"
+                for column in (*_WITH_OUTCOME, "outcome")
+            ),
+            # A live event's record is replaced by the telephony system's own once imported.
+            f"source = CASE WHEN excluded.outcome <> '' THEN excluded.source "
+            f"ELSE {table}.source END",
+            f"status = CASE WHEN COALESCE(excluded.ended_at, {table}.ended_at) IS NOT NULL "
+            f"THEN '{Contact.Status.ENDED}' ELSE excluded.status END",
+        ]
     )
 
 
@@ -185,16 +193,45 @@ def store_calls(records: Sequence[CallRecord], source: str, resolver: Resolver) 
 
 
 def _upsert(rows: list[list]) -> None:
-    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(Contact._meta.db_table)
+    _merge(table, _COLUMNS, rows, f"ON CONFLICT (call_id, queue) DO UPDATE SET {_merged_calls()}")
+
+
+def _merge(table: str, columns: Sequence[str], rows: list, on_conflict: str) -> None:
+    """INSERT the rows, `on_conflict` deciding what a row already stored becomes.
+
+    PostgreSQL takes them by COPY into a temporary table and merges them in one statement
+    (a multi-row VALUES list of 20,000 parameters is parsed and bound value by value);
+    SQLite by VALUES lists within its parameter limit.
+    """
+    if not rows:
+        return
+    names = ", ".join(columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            batch = "hotline_batch_" + table.strip('"')
+            with transaction.atomic():
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {batch} ON COMMIT DROP AS "
+                    f"SELECT {names} FROM {table} WITH NO DATA"
+                )
+                cursor.execute(f"TRUNCATE {batch}")
+                with cursor.cursor.copy(f"COPY {batch} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cursor.execute(
+                    f"INSERT INTO {table} ({names}) SELECT {names} FROM {batch} {on_conflict}"
+                )
+            return
+        adapt = connection.ops.adapt_datetimefield_value
+        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for start in range(0, len(rows), _ROWS_PER_STATEMENT):
             chunk = rows[start : start + _ROWS_PER_STATEMENT]
-            values = [
-                adapt(value) if isinstance(value, datetime) else value
-                for row in chunk
-                for value in row
-            ]
-            cursor.execute(_upsert_sql(len(chunk)), values)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(chunk))} "
+                + on_conflict,
+                [adapt(v) if isinstance(v, datetime) else v for row in chunk for v in row],
+            )
 
 
 _STATE_COLUMNS = ("agent_name", "agent_id", "state", "reason", "started_at", "ended_at", "source")
@@ -208,32 +245,27 @@ def store_state_intervals(
     if not intervals:
         return
     latest = {(interval.agent, interval.started_at): interval for interval in intervals}
-    adapt = connection.ops.adapt_datetimefield_value
     rows = [
         (
             interval.agent,
             resolver.user_id(interval.agent),
             interval.state.value,
             interval.reason,
-            adapt(interval.started_at),
-            adapt(interval.ended_at),
+            interval.started_at,
+            interval.ended_at,
             source,
         )
         for interval in latest.values()
     ]
     table = connection.ops.quote_name(AgentStateInterval._meta.db_table)
-    row = "(" + ", ".join(["%s"] * len(_STATE_COLUMNS)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-            chunk = rows[start : start + _ROWS_PER_STATEMENT]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(_STATE_COLUMNS)}) "
-                f"VALUES {', '.join([row] * len(chunk))} "
-                "ON CONFLICT (agent_name, started_at) DO UPDATE SET state = excluded.state, "
-                "reason = excluded.reason, ended_at = excluded.ended_at, "
-                f"agent_id = COALESCE(excluded.agent_id, {table}.agent_id)",
-                [value for values in chunk for value in values],
-            )
+    _merge(
+        table,
+        _STATE_COLUMNS,
+        rows,
+        "ON CONFLICT (agent_name, started_at) DO UPDATE SET state = excluded.state, "
+        "reason = excluded.reason, ended_at = excluded.ended_at, "
+        f"agent_id = COALESCE(excluded.agent_id, {table}.agent_id)",
+    )
 
 
 def store_unfinished_calls(

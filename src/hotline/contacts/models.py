@@ -51,7 +51,8 @@ class Contact(models.Model):
         _("渠道"), max_length=10, choices=Channel.choices, default=Channel.PHONE
     )
     # The telephony system's own id of the call (Asterisk uniqueid); one contact per call.
-    call_id = models.CharField(_("呼叫编号"), max_length=64, db_index=True)
+    # Indexed by the (call_id, queue) constraint, whose first column it is.
+    call_id = models.CharField(_("呼叫编号"), max_length=64)
     caller_number = models.CharField(_("主叫号码"), max_length=40, blank=True)
     called_number = models.CharField(_("被叫号码"), max_length=40, blank=True)
     queue = models.CharField(_("队列"), max_length=40, blank=True)

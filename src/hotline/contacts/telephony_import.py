@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from hotline.bulk import relax_commit_durability
 from hotline.contacts.call_store import (
     Resolver,
     store_calls,
@@ -76,6 +77,7 @@ def _storable(text: str) -> str:
 
 def _write(batch: _Batch, run: TelephonyImport, resolver: Resolver) -> None:
     with transaction.atomic():
+        relax_commit_durability()
         store_calls(batch.calls, run.importer, resolver)
         batch.bad += store_unfinished_calls(batch.unfinished, run.importer, resolver)
         store_state_intervals(batch.states, run.importer, resolver)

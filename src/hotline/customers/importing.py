@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import Region
 from hotline.audit.models import AuditEvent
 from hotline.audit.services import audit_event_values
-from hotline.bulk import insert_rows, update_fields
+from hotline.bulk import insert_rows, relax_commit_durability, update_fields
 from hotline.core.changes import field_changes
 from hotline.customers.history import customer_snapshot, history_label, line_snapshot
 from hotline.customers.import_rows import COLUMNS, ParsedRow, RowError, parse_row
@@ -194,7 +194,7 @@ class _Chunk:
 
     @transaction.atomic
     def write(self, *, actor, source: str, note: str) -> None:
-        _relax_commit_durability()
+        relax_commit_durability()
         events: list[dict] = []
         new_customers = [s.customer for s in self.customers.values() if s.is_new]
         Customer.objects.bulk_create(new_customers, batch_size=500)
@@ -297,17 +297,6 @@ class _Chunk:
         Subscription.objects.filter(pk__in=dropped).delete()
         insert_rows(Subscription, added)
         return events
-
-
-def _relax_commit_durability() -> None:
-    """On PostgreSQL, don't wait for each chunk's commit to reach the disk.
-
-    A crash may lose the last chunks committed, never a part of one; an import is
-    idempotent, so running the file again restores them. SQLite has no such setting.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def import_customer_rows(
