@@ -14,8 +14,15 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 
 from hotline.accounts.models import User
-from hotline.contacts.models import AgentStateInterval, Contact, Queue
-from hotline.core.contact_records import BadLine, CallRecord, Outcome, StateInterval
+from hotline.contacts.models import AgentStateInterval, Contact, OpenAgentState, Queue
+from hotline.core.contact_records import (
+    AgentState,
+    BadLine,
+    CallRecord,
+    OpenState,
+    Outcome,
+    StateInterval,
+)
 from hotline.core.queue_log import UnfinishedCall
 from hotline.customers.models import CustomerNumber
 
@@ -241,10 +248,14 @@ def store_state_intervals(
     intervals: Sequence[StateInterval], source: str, resolver: Resolver
 ) -> None:
     """Insert the intervals; one already stored (same agent and start) takes the new one's
-    state, reason and end."""
+    state, reason and end, and time another stored interval of the agent covers is left
+    out (a log read again from mid-state sees a later start for the same state)."""
     if not intervals:
         return
-    latest = {(interval.agent, interval.started_at): interval for interval in intervals}
+    latest = {
+        (interval.agent, interval.started_at): interval
+        for interval in _uncovered(intervals, _stored_around(intervals))
+    }
     rows = [
         (
             interval.agent,
@@ -268,6 +279,45 @@ def store_state_intervals(
     )
 
 
+def _stored_around(intervals: Sequence[StateInterval]) -> dict[str, list[tuple]]:
+    """The stored intervals of the agents that overlap the span of `intervals`."""
+    first = min(interval.started_at for interval in intervals)
+    last = max(interval.ended_at for interval in intervals)
+    stored: dict[str, list[tuple]] = {}
+    rows = AgentStateInterval.objects.filter(
+        agent_name__in={interval.agent for interval in intervals},
+        ended_at__gt=first,
+        started_at__lt=last,
+    ).values_list("agent_name", "started_at", "ended_at")
+    for agent, started, ended in rows:
+        stored.setdefault(agent, []).append((started, ended))
+    return stored
+
+
+def _uncovered(
+    intervals: Sequence[StateInterval], stored: dict[str, list[tuple]]
+) -> list[StateInterval]:
+    """Each interval less the time the agent's other stored intervals cover; one stored with
+    the same start is the interval itself, read again."""
+    kept = []
+    for interval in intervals:
+        pieces = [(interval.started_at, interval.ended_at)]
+        for started, ended in stored.get(interval.agent, ()):
+            if started == interval.started_at:
+                continue
+            pieces = [
+                part
+                for start, end in pieces
+                for part in ((start, min(end, started)), (max(start, ended), end))
+                if part[0] < part[1]
+            ]
+        kept += [
+            StateInterval(interval.agent, interval.state, start, end, interval.reason)
+            for start, end in pieces
+        ]
+    return kept
+
+
 def store_unfinished_calls(
     calls: Sequence[UnfinishedCall], source: str, resolver: Resolver
 ) -> list[BadLine]:
@@ -288,3 +338,39 @@ def store_unfinished_calls(
         for call in calls
         if not (call.entered_at or call.answered_at)
     ]
+
+
+def open_states() -> list[OpenState]:
+    """The agents' states earlier imports left running."""
+    return [
+        OpenState(
+            agent_name,
+            AgentState(state),
+            started_at,
+            "" if paused_on_call else reason,
+            reason if paused_on_call else None,
+        )
+        for agent_name, state, reason, started_at, paused_on_call in (
+            OpenAgentState.objects.values_list(
+                "agent_name", "state", "reason", "started_at", "paused_on_call"
+            )
+        )
+    ]
+
+
+def keep_open_states(states: Sequence[OpenState]) -> None:
+    """Remember the states still running, each replacing an older one of its agent (a log
+    read again leaves the newer one in place)."""
+    for state in states:
+        stored = OpenAgentState.objects.filter(agent_name=state.agent).first()
+        if stored is not None and stored.started_at >= state.started_at:
+            continue
+        OpenAgentState.objects.update_or_create(
+            agent_name=state.agent,
+            defaults={
+                "state": state.state.value,
+                "reason": state.reason if state.pause_reason is None else state.pause_reason,
+                "started_at": state.started_at,
+                "paused_on_call": state.pause_reason is not None,
+            },
+        )

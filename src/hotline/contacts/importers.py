@@ -22,7 +22,7 @@ from hotline.core.contact_records import (
 )
 from hotline.core.queue_log import QueueLogAssembler, UnfinishedCall, read_queue_log
 
-Item = CallRecord | StateInterval | UnfinishedCall | BadLine | UnknownEvent
+Item = CallRecord | StateInterval | UnfinishedCall | OpenState | BadLine | UnknownEvent
 
 
 class Importer:
@@ -36,6 +36,10 @@ class Importer:
 
     def read(self, lines: Iterable[str]) -> Iterator[Item]:
         raise NotImplementedError
+
+    def resume(self, states: Iterable[OpenState]) -> None:
+        """Agents' states an earlier import left open (an importer without states ignores
+        them)."""
 
     def finish(self) -> Iterable[Item]:
         """What is left open after the last file."""
@@ -52,13 +56,14 @@ class QueueLogImporter(Importer):
         self._assembler = QueueLogAssembler()
 
     def read(self, lines: Iterable[str]) -> Iterator[Item]:
-        for item in read_queue_log(lines, self._assembler):
-            if not isinstance(item, OpenState):
-                yield item
+        return read_queue_log(lines, self._assembler)
+
+    def resume(self, states: Iterable[OpenState]) -> None:
+        self._assembler.resume(states)
 
     def finish(self) -> Iterable[Item]:
-        # An agent still in a state is not an interval yet: the next import closes it.
-        return self._assembler.finish().calls
+        leftovers = self._assembler.finish()
+        return [*leftovers.calls, *leftovers.states]
 
 
 class CallCsvImporter(Importer):

@@ -241,3 +241,25 @@ class AgentPresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} {self.state}"
+
+
+class OpenAgentState(models.Model):
+    """An agent's state still running when an imported log ended: the next log's first
+    event of the agent closes it into an interval (an import of logs, one after another,
+    loses no state across their boundary)."""
+
+    agent_name = models.CharField(_("坐席标识"), max_length=80, unique=True)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=[(state.value, state.value) for state in AgentState]
+    )
+    reason = models.CharField(_("置忙原因"), max_length=40, blank=True)
+    started_at = models.DateTimeField(_("开始"))
+    # Paused during the call it is on (`reason` is the pause's): not ready once it ends.
+    paused_on_call = models.BooleanField(_("通话中置忙"), default=False)
+
+    class Meta:
+        verbose_name = _("未结束的坐席状态")
+        verbose_name_plural = _("未结束的坐席状态")
+
+    def __str__(self) -> str:
+        return f"{self.agent_name} {self.state}"

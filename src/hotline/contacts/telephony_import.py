@@ -21,13 +21,21 @@ from django.utils import timezone
 from hotline.bulk import relax_commit_durability
 from hotline.contacts.call_store import (
     Resolver,
+    keep_open_states,
+    open_states,
     store_calls,
     store_state_intervals,
     store_unfinished_calls,
 )
 from hotline.contacts.importers import Importer, Item, importer_named
 from hotline.contacts.models import BadTelephonyLine, TelephonyImport, UnknownTelephonyEvent
-from hotline.core.contact_records import BadLine, CallRecord, StateInterval, UnknownEvent
+from hotline.core.contact_records import (
+    BadLine,
+    CallRecord,
+    OpenState,
+    StateInterval,
+    UnknownEvent,
+)
 from hotline.core.queue_log import UnfinishedCall
 
 BATCH = 5000
@@ -53,10 +61,13 @@ class _Batch:
         self.bad: list[BadLine] = []
         self.unknown: list[UnknownEvent] = []
         self.unfinished: list[UnfinishedCall] = []
+        self.open_states: list[OpenState] = []
 
     def add(self, item: Item) -> None:
         if isinstance(item, CallRecord):
             self.calls.append(item)
+        elif isinstance(item, OpenState):
+            self.open_states.append(item)
         elif isinstance(item, UnfinishedCall):
             self.unfinished.append(item)
         elif isinstance(item, StateInterval):
@@ -81,6 +92,7 @@ def _write(batch: _Batch, run: TelephonyImport, resolver: Resolver) -> None:
         store_calls(batch.calls, run.importer, resolver)
         batch.bad += store_unfinished_calls(batch.unfinished, run.importer, resolver)
         store_state_intervals(batch.states, run.importer, resolver)
+        keep_open_states(batch.open_states)
         BadTelephonyLine.objects.bulk_create(
             BadTelephonyLine(
                 telephony_import=run,
@@ -137,6 +149,7 @@ def import_telephony_files(
     """Read the files in order with the named importer and store what they hold; one run
     per file. `progress` is told the file and how many of its lines have been read."""
     reader = importer_named(importer)(ZoneInfo(settings.TIME_ZONE))
+    reader.resume(open_states())
     resolver = Resolver()
     runs = []
     for path in paths:

@@ -218,6 +218,10 @@ class _Agent:
     since_at: datetime = datetime.fromtimestamp(0.0, UTC)  # made once for two intervals
 
 
+# Stands for the call an agent resumed from an earlier log is on: its end, whichever call
+# it names, releases the agent.
+_RESUMED_CALL = ("", "")
+
 _Handler: TypeAlias = Callable[[Event, list[Assembled]], None]
 
 
@@ -229,6 +233,7 @@ class QueueLogAssembler:
         self._next_sweep = float("-inf")
         self._visits: dict[tuple[str, str], _Visit] = {}
         self._agents: dict[str, _Agent] = {}
+        self._resumed: dict[str, OpenState] = {}
         # Each call's DID, in two generations: a sweep forgets the older one.
         self._dids: dict[str, str] = {}
         self._older_dids: dict[str, str] = {}
@@ -253,9 +258,17 @@ class QueueLogAssembler:
             UNPAUSEALL=self._pause,
         )
 
+    def resume(self, states: Iterable[OpenState]) -> None:
+        """Agents' states left open by an earlier log (an earlier import's leftovers): an
+        agent's first event here closes theirs, when it comes after it and within
+        `max_open_s`; an earlier event (the same log read again) drops it."""
+        self._resumed.update((state.agent, state) for state in states)
+
     def feed(self, event: Event) -> list[Assembled]:
         """What `event` completed: records, intervals, an unknown event, given-up visits."""
         done: list[Assembled] = []
+        if self._resumed and event.agent in self._resumed:
+            self._adopt(self._resumed.pop(event.agent), event)
         if event.epoch >= self._next_sweep:
             self._sweep(event.epoch, done)
         handler = self._handlers.get(event.name)
@@ -269,11 +282,20 @@ class QueueLogAssembler:
         """The visits and agent states still open, in the order they opened; then forget them."""
         calls = [_unfinished(key, visit) for key, visit in self._visits.items()]
         states = [
-            OpenState(name, agent.state, agent.since_at, agent.reason)
+            OpenState(
+                name,
+                agent.state,
+                agent.since_at,
+                agent.reason,
+                agent.pause_reason if agent.paused else None,
+            )
             for name, agent in self._agents.items()
             if agent.state is not None
         ]
+        # Resumed states no event of this log touched are open still.
+        states += [state for name, state in self._resumed.items() if name not in self._agents]
         self._visits, self._agents, self._dids, self._older_dids = {}, {}, {}, {}
+        self._resumed = {}
         self._next_sweep = self._dids_since = float("-inf")
         return Leftovers(calls, states)
 
@@ -394,6 +416,8 @@ class QueueLogAssembler:
         """From `now` the call `key` no longer holds the agent who answered it."""
         name = visit.agent if visit is not None and visit.agent else member
         agent = self._agents.get(name)
+        if agent is not None and key not in agent.calls and _RESUMED_CALL in agent.calls:
+            key = _RESUMED_CALL  # the call began in an earlier log
         if agent is not None and key in agent.calls:
             agent.calls.discard(key)
             self._change(name, agent, now, done)
@@ -410,6 +434,27 @@ class QueueLogAssembler:
         self._next_sweep = now + self._max_open_s / 24
 
     # Agents
+
+    def _adopt(self, state: OpenState, event: Event) -> None:
+        since = state.started_at.timestamp()
+        if state.agent in self._agents or not since <= event.epoch <= since + self._max_open_s:
+            return
+        agent = self._agent(state.agent)
+        # A log that repeats the CONNECT that began the call brings the call itself.
+        repeated_connect = event.name == "CONNECT" and event.epoch == since
+        if state.state is AgentState.ON_CONTACT and not repeated_connect:
+            agent.calls.add(_RESUMED_CALL)
+        agent.logged_in = True
+        agent.paused = state.state is AgentState.NOT_READY or state.pause_reason is not None
+        agent.pause_reason = (
+            state.reason if state.state is AgentState.NOT_READY else state.pause_reason or ""
+        )
+        agent.state, agent.reason, agent.since, agent.since_at = (
+            state.state,
+            state.reason,
+            since,
+            state.started_at,
+        )
 
     def _agent(self, name: str) -> _Agent:
         agent = self._agents.get(name)
