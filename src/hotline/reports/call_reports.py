@@ -14,7 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from hotline.core.contact_kpis import KpiRow, compute, definition_of, kpi_names, records_behind
+from hotline.core.contact_kpis import (
+    KPIS,
+    KpiRow,
+    compute,
+    definition_of,
+    kpi_names,
+    records_behind,
+)
 from hotline.core.contact_tables import Grouping, KpiExtras, StaffCost
 from hotline.core.kpi_facts import KpiSettings
 from hotline.core.kpi_periods import Period
@@ -102,23 +109,31 @@ def read_query(params: Mapping[str, str], today: datetime.date) -> CallReportQue
     return CallReportQuery(start, end, Period(by), Grouping(group), kpis or None)
 
 
-def _inputs(query: CallReportQuery, kpi_settings_: KpiSettings):
+def _inputs(query: CallReportQuery, kpi_settings_: KpiSettings, kpis: tuple[str, ...] | None):
+    """The tables the KPIs need: agent states (most of the reading) only when a KPI made
+    of them is asked for, and not by queue, where those are None by definition."""
     start, end = query.local_range()
+    needs = set().union(*(KPIS[name].needs for name in (kpis or KPIS)))
     # Calls after the range are read too: whether a call was resolved at first contact
     # depends on the calls of the next FCR window.
     calls = tables.call_table(start, end + datetime.timedelta(seconds=kpi_settings_.fcr_window_s))
+    states = (
+        tables.state_table(start, end)
+        if "states" in needs and query.group is not Grouping.QUEUE
+        else None
+    )
     extras = KpiExtras(
-        orders=tables.order_table(start, end),
-        outages=tables.outages(start, end),
+        orders=tables.order_table(start, end) if "orders" in needs else None,
+        outages=tables.outages(start, end) if "outages" in needs else None,
         staff_cost=StaffCost(per_hour=settings.HOTLINE_STAFF_COST_PER_HOUR),
     )
-    return calls, tables.state_table(start, end), extras, int(end.timestamp())
+    return calls, states, extras, int(end.timestamp())
 
 
 def call_report(query: CallReportQuery) -> list[KpiRow]:
     """The KPI rows of the query, sorted by period and group key."""
     chosen = kpi_settings()
-    calls, states, extras, until = _inputs(query, chosen)
+    calls, states, extras, until = _inputs(query, chosen, query.kpis)
     return compute(
         calls,
         states,
@@ -135,7 +150,7 @@ def ids_behind(query: CallReportQuery, column: str, period: str, group_key: str)
     """The ids of the records that make one figure (calls for call KPIs, state intervals or
     orders for theirs)."""
     chosen = kpi_settings()
-    calls, states, extras, until = _inputs(query, chosen)
+    calls, states, extras, until = _inputs(query, chosen, (definition_of(column).name,))
     ids = records_behind(
         calls,
         column,
