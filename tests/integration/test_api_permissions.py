@@ -447,3 +447,13 @@ def test_a_step_on_an_order_outside_the_callers_scope_is_404_like_a_missing_one(
     assert agent.post(f"/api/orders/{order.pk}/urge/", {}, format="json").status_code == 404
     assert agent.post(f"/api/orders/{order.pk + 1}/urge/", {}, format="json").status_code == 404
     assert AuditEvent.objects.filter(target_type="workorder", target_id=order.pk).count() == 1
+
+
+def test_escalating_through_the_api_without_a_department_dispatches_to_the_categorys(
+    api_as, cast, customer
+):
+    order = open_order(cast["xiaowang"], customer, "broadband.down", "宽带无法上网")
+    response = api_as("xiaowang").post(f"/api/orders/{order.pk}/escalate/", {}, format="json")
+    assert response.status_code == 200
+    assert response.json()["state"] == "dispatched"
+    assert Department.objects.get(pk=response.json()["department"]).name == "网络维护部"

@@ -273,14 +273,16 @@ def _dispatch_to(department) -> Callable[[WorkOrder, datetime], None]:
 def escalate_to_second_line(
     *, actor, source: str, order: WorkOrder, department=None, reason: str = "", now=None
 ):
-    """自动转二线: hand the work to the second line; with a department, dispatch it at once."""
-    department = department or order.category.default_department
+    """自动转二线: hand the work to the second line; with a department, dispatch it at once
+    (without one, to the category's default department, if it has one)."""
 
     def change(order: WorkOrder, now: datetime) -> None:
         order.was_escalated = True
         order.resolved_at_first_contact = False
 
+    # The order as locked by the step: the one passed in may be just its id (the API's).
     order = _take(actor, source, order, lifecycle.Step.ESCALATE, change, reason=reason, now=now)
+    department = department or order.category.default_department
     if department is not None:
         order = _take(
             actor, source, order, lifecycle.Step.DISPATCH, _dispatch_to(department), now=now
