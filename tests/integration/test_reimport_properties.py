@@ -1,5 +1,6 @@
-"""Re-importing never changes a figure: a queue_log imported once or twice gives the same
-KPIs, by queue and by agent."""
+"""Re-importing never changes a figure: a queue_log imported once or twice, or rotated
+anywhere into two files imported one after the other (and again), gives the same KPIs, by
+queue and by agent."""
 
 import datetime
 import tempfile
@@ -98,3 +99,15 @@ class ReimportProperties(TestCase):
         once = figures()
         self._import(lines)
         assert figures() == once
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(queue_logs(), st.data())
+    def test_a_log_rotated_anywhere_gives_the_figures_of_the_whole(self, lines, data):
+        self._import(lines)
+        whole = figures()
+        self._forget()
+        cut = data.draw(st.integers(0, len(lines)), label="cut")
+        self._import(lines[:cut], lines[cut:])
+        assert figures() == whole
+        self._import(lines[:cut], lines[cut:])  # and both again
+        assert figures() == whole

@@ -288,9 +288,9 @@ def _stored_around(intervals: Sequence[StateInterval]) -> dict[str, list[tuple]]
         agent_name__in={interval.agent for interval in intervals},
         ended_at__gt=first,
         started_at__lt=last,
-    ).values_list("agent_name", "started_at", "ended_at")
-    for agent, started, ended in rows:
-        stored.setdefault(agent, []).append((started, ended))
+    ).values_list("agent_name", "started_at", "ended_at", "state")
+    for agent, started, ended, state in rows:
+        stored.setdefault(agent, []).append((started, ended, state))
     return stored
 
 
@@ -298,12 +298,13 @@ def _uncovered(
     intervals: Sequence[StateInterval], stored: dict[str, list[tuple]]
 ) -> list[StateInterval]:
     """Each interval less the time the agent's other stored intervals cover; one stored with
-    the same start is the interval itself, read again."""
+    the same start and state is the interval itself, read again. (A log read again from
+    mid-state may see another state begin at the same moment: what was stored wins.)"""
     kept = []
     for interval in intervals:
         pieces = [(interval.started_at, interval.ended_at)]
-        for started, ended in stored.get(interval.agent, ()):
-            if started == interval.started_at:
+        for started, ended, state in stored.get(interval.agent, ()):
+            if started == interval.started_at and state == interval.state:
                 continue
             pieces = [
                 part
