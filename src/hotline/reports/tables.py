@@ -29,10 +29,7 @@ def _table(model) -> str:
 def _columns(sql: str, params: list, count: int) -> list[list]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return [[] for _column in range(count)]
-    return [list(column) for column in zip(*rows, strict=True)]
+        return _columns_of(cursor.fetchall(), count)
 
 
 def _range(value: datetime) -> object:
