@@ -718,7 +718,8 @@ def report(figures: dict) -> tuple[list[str], bool]:
         )
     lines += [
         "",
-        "Hotline's times include reading its tables from PostgreSQL (the agent states too) "
+        "Hotline's times include reading from PostgreSQL the tables the KPIs need (by "
+        "queue, not the agent states) "
         "and, with all KPIs, computing every registered one. 'From Parquet' includes "
         "reading the exported file (pandas: 7 columns of the whole file; DuckDB: what the "
         "query needs); 'in memory' starts from a loaded DataFrame or DuckDB table. The "
