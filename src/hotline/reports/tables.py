@@ -41,8 +41,9 @@ def _range(value: datetime) -> object:
 _AGENT_KEY = "COALESCE(u.agent_id, c.agent_name)"
 
 
-def call_table(start: datetime, end: datetime) -> CallTable:
-    """The finished calls that entered a queue in [start, end)."""
+def call_table(start: datetime, end: datetime, queues: list[str] | None = None) -> CallTable:
+    """The finished calls that entered a queue in [start, end), of the given queues only
+    when they are named."""
     sql = f"""
         SELECT c.id, {_epoch("c.entered_queue_at")}, c.queue, COALESCE(sg.code, ''),
                COALESCE(t.name, ''), {_AGENT_KEY}, c.outcome, c.wait_s, c.talk_s, c.hold_s,
@@ -54,7 +55,11 @@ def call_table(start: datetime, end: datetime) -> CallTable:
         LEFT JOIN {_table(Team)} t ON t.id = u.team_id
         WHERE c.entered_queue_at >= %s AND c.entered_queue_at < %s AND c.outcome <> ''
     """
-    columns = _columns(sql, [_range(start), _range(end)], 14)
+    params = [_range(start), _range(end)]
+    if queues is not None:
+        sql += f" AND c.queue IN ({', '.join(['%s'] * len(queues)) or 'NULL'})"
+        params += queues
+    columns = _columns(sql, params, 14)
     names = (
         "ids entered_at queue skill_group team agent outcome wait_s talk_s hold_s "
         "after_call_work_s transfers caller call_id"

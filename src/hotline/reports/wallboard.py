@@ -55,7 +55,7 @@ def wallboard(skill_group: SkillGroup, now: datetime.datetime) -> Wallboard:
         agents[state] = agents.get(state, 0) + 1
         if state == AgentState.NOT_READY:
             reasons[reason or "—"] = reasons.get(reason or "—", 0) + 1
-    calls = tables.call_table(start, now)
+    calls = tables.call_table(start, now, queues)  # polled every few seconds: its own only
     rows = compute(calls, by="day", group="skill_group", kpis=list(_TODAY), settings=settings)
     row = next((row for row in rows if row.group_key == skill_group.code), None)
     return Wallboard(
