@@ -16,7 +16,7 @@ from hotline.contacts.models import (
     TelephonyImport,
     UnknownTelephonyEvent,
 )
-from hotline.contacts.telephony_import import import_telephony_file, import_telephony_files
+from hotline.contacts.telephony_import import import_telephony_files
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CALLS_CSV = FIXTURES / "calls" / "calls.csv"
@@ -24,7 +24,7 @@ SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def test_a_calls_csv_keeps_the_good_rows_and_reports_each_bad_one(cast, customer):
-    run = import_telephony_file(CALLS_CSV, "calls_csv")
+    run = import_telephony_files([CALLS_CSV], "calls_csv")[0]
     assert (run.lines_read, run.calls, run.bad_lines) == (9, 4, 4)
     bad = {line.line_number: line.reason for line in BadTelephonyLine.objects.all()}
     assert set(bad) == {5, 6, 7, 8}
@@ -50,9 +50,9 @@ def test_a_calls_csv_keeps_the_good_rows_and_reports_each_bad_one(cast, customer
 
 
 def test_importing_the_same_file_twice_adds_nothing(cast, customer):
-    import_telephony_file(CALLS_CSV, "calls_csv")
+    import_telephony_files([CALLS_CSV], "calls_csv")[0]
     before = list(Contact.objects.order_by("call_id").values())
-    import_telephony_file(CALLS_CSV, "calls_csv")
+    import_telephony_files([CALLS_CSV], "calls_csv")[0]
     assert list(Contact.objects.order_by("call_id").values()) == before
     assert TelephonyImport.objects.count() == 2
 
@@ -68,8 +68,8 @@ def test_a_later_record_of_a_call_fills_in_without_erasing_what_was_known(cast, 
         "call_id,queue,entered_at,outcome,wait_s,caller,talk_s\n"
         "1.1,GEN,2026-11-02T09:00:00+08:00,answered,12,,300\n"
     )
-    import_telephony_file(first, "calls_csv")
-    import_telephony_file(second, "calls_csv")
+    import_telephony_files([first], "calls_csv")[0]
+    import_telephony_files([second], "calls_csv")[0]
     contact = Contact.objects.get()
     assert (contact.caller_number, contact.talk_s) == ("13812345678", 300)
 

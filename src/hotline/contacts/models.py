@@ -9,6 +9,8 @@ from hotline.accounts.models import SkillGroup
 from hotline.core.contact_records import AgentState, Outcome
 from hotline.customers.models import Customer
 
+AGENT_STATE_CHOICES = [(state.value, state.value) for state in AgentState]
+
 
 class Queue(models.Model):
     """A queue of the telephony system, by the name it writes in its records."""
@@ -133,9 +135,7 @@ class AgentStateInterval(models.Model):
         related_name="state_intervals",
         verbose_name=_("坐席"),
     )
-    state = models.CharField(
-        _("状态"), max_length=16, choices=[(state.value, state.value) for state in AgentState]
-    )
+    state = models.CharField(_("状态"), max_length=16, choices=AGENT_STATE_CHOICES)
     reason = models.CharField(_("置忙原因"), max_length=40, blank=True)
     started_at = models.DateTimeField(_("开始"))
     ended_at = models.DateTimeField(_("结束"))
@@ -229,9 +229,7 @@ class AgentPresence(models.Model):
         related_name="presence",
         verbose_name=_("坐席"),
     )
-    state = models.CharField(
-        _("状态"), max_length=16, choices=[(state.value, state.value) for state in AgentState]
-    )
+    state = models.CharField(_("状态"), max_length=16, choices=AGENT_STATE_CHOICES)
     reason = models.CharField(_("置忙原因"), max_length=40, blank=True)
     since = models.DateTimeField(_("开始"))
 
@@ -249,9 +247,7 @@ class OpenAgentState(models.Model):
     loses no state across their boundary)."""
 
     agent_name = models.CharField(_("坐席标识"), max_length=80, unique=True)
-    state = models.CharField(
-        _("状态"), max_length=16, choices=[(state.value, state.value) for state in AgentState]
-    )
+    state = models.CharField(_("状态"), max_length=16, choices=AGENT_STATE_CHOICES)
     reason = models.CharField(_("置忙原因"), max_length=40, blank=True)
     started_at = models.DateTimeField(_("开始"))
     # Paused during the call it is on (`reason` is the pause's): not ready once it ends.

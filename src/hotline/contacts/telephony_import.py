@@ -164,9 +164,3 @@ def import_telephony_files(
         run.finished_at = timezone.now()
         run.save()
     return runs
-
-
-def import_telephony_file(path: Path, importer: str) -> TelephonyImport:
-    """One file alone (a call it leaves open is stored without an outcome)."""
-    (run,) = import_telephony_files([path], importer)
-    return run

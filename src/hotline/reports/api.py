@@ -10,9 +10,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotline.customers.api import HasPermissions
-from hotline.reports.call_reports import CallReportQuery, call_report, ids_behind, read_query
+from hotline.reports.call_reports import (
+    VIEW_CONTACT_REPORTS,
+    CallReportQuery,
+    call_report,
+    ids_behind,
+    read_query,
+)
 
-VIEW_CONTACT_REPORTS = "reports.view_contact_reports"
 QUERY_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="first day (this month's first)"),
     OpenApiParameter("to", OpenApiTypes.DATE, description="last day, inclusive (today)"),

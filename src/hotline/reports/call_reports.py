@@ -28,6 +28,7 @@ from hotline.core.kpi_periods import Period
 from hotline.core.kpi_targets import Target, parse_targets
 from hotline.reports import tables
 
+VIEW_CONTACT_REPORTS = "reports.view_contact_reports"
 # Interval rows of a long range would be more than a page (or a person) can take in.
 LONGEST_INTERVAL_RANGE_DAYS = 31
 LONGEST_RANGE_DAYS = 3 * 366

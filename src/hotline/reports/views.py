@@ -20,6 +20,7 @@ from hotline.customers import pii
 from hotline.reports import call_report_export
 from hotline.reports.call_charts import service_level_chart
 from hotline.reports.call_reports import (
+    VIEW_CONTACT_REPORTS,
     CallReportQuery,
     call_report,
     column_label,
@@ -30,7 +31,6 @@ from hotline.reports.call_reports import (
 from hotline.reports.wallboard import STATES, wallboard
 from hotline.workorders.models import WorkOrder
 
-VIEW_CONTACT_REPORTS = "reports.view_contact_reports"
 # The page's columns; the export carries every KPI.
 SHOWN = (
     "offered",
