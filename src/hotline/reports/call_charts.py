@@ -1,31 +1,15 @@
-"""Charts of the call report, drawn as SVG on the server by matplotlib (no script, no CDN).
+"""Charts of the call report (see hotline.svg_charts)."""
 
-Text stays text in the SVG (svg.fonttype "none"), so the browser draws the Chinese
-labels with its own fonts and the server needs no CJK font.
-"""
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
-import io
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display on a server
-
-from matplotlib.figure import Figure  # noqa: E402 (after choosing the backend)
-from matplotlib.ticker import PercentFormatter  # noqa: E402
-
-from hotline.core.contact_kpis import KpiRow  # noqa: E402
-from hotline.core.kpi_targets import Target  # noqa: E402
+from hotline.core.contact_kpis import KpiRow
+from hotline.core.kpi_targets import Target
+from hotline.svg_charts import as_svg, chart_style
 
 # The groups with most calls get a line each; more would be a tangle.
 _MOST_LINES = 6
 _MOST_TICKS = 12
-_STYLE = {
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
 
 
 def service_level_chart(rows: list[KpiRow], target: Target | None) -> str:
@@ -40,7 +24,7 @@ def service_level_chart(rows: list[KpiRow], target: Target | None) -> str:
         offered[row.group_key] = offered.get(row.group_key, 0) + (row.values.get("offered") or 0)
         levels.setdefault(row.group_key, {})[row.period] = row.values.get("service_level")
     busiest = [key for key in sorted(offered, key=lambda key: -offered[key]) if offered[key]]
-    with matplotlib.rc_context(_STYLE):
+    with chart_style():
         figure = Figure(figsize=(9, 2.8))
         axes = figure.add_subplot()
         positions = range(len(periods))
@@ -68,8 +52,4 @@ def service_level_chart(rows: list[KpiRow], target: Target | None) -> str:
         axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         axes.grid(axis="y", color="#dde3ea", linewidth=0.6)
         axes.legend(loc="lower left", ncols=_MOST_LINES + 1, frameon=False, fontsize=8)
-        figure.tight_layout()
-        out = io.StringIO()
-        figure.savefig(out, format="svg", transparent=True)
-    svg = out.getvalue()
-    return svg[svg.index("<svg") :]  # without the XML prologue, to sit inside the page
+        return as_svg(figure)
