@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "hotline.contacts",
     "hotline.workorders",
     "hotline.reports",
+    "hotline.workforce",
     "hotline.web",
 ]
 
@@ -203,6 +204,23 @@ HOTLINE_KPI_TARGETS = env_list(
 HOTLINE_STAFF_COST_PER_HOUR = env_float(
     "HOTLINE_STAFF_COST_PER_HOUR", 60, minimum=0, maximum=100_000
 )
+# Staffing targets of the workforce plan (排班目标): service level within a threshold, and the most
+# of their time agents should be busy. Shrinkage is the share of scheduled time lost to absence,
+# coaching and the like: breaks and meals are placed in the shifts themselves, not counted here.
+HOTLINE_STAFFING_SERVICE_LEVEL = env_float(
+    "HOTLINE_STAFFING_SERVICE_LEVEL", 0.8, minimum=0.01, maximum=0.999
+)
+HOTLINE_STAFFING_THRESHOLD_S = env_float(
+    "HOTLINE_STAFFING_THRESHOLD_S", 20, minimum=0, maximum=3600
+)
+HOTLINE_STAFFING_SHRINKAGE = env_float("HOTLINE_STAFFING_SHRINKAGE", 0.15, minimum=0, maximum=0.9)
+HOTLINE_STAFFING_MAX_OCCUPANCY = env_float(
+    "HOTLINE_STAFFING_MAX_OCCUPANCY", 0.85, minimum=0.1, maximum=1
+)
+HOTLINE_FORECAST_INTERVAL_MINUTES = env_int("HOTLINE_FORECAST_INTERVAL_MINUTES", 30, minimum=15)
+if HOTLINE_FORECAST_INTERVAL_MINUTES not in (15, 30, 60):
+    raise ImproperlyConfigured("HOTLINE_FORECAST_INTERVAL_MINUTES must be 15, 30 or 60")
+HOTLINE_FORECAST_HISTORY_WEEKS = env_int("HOTLINE_FORECAST_HISTORY_WEEKS", 8, minimum=1)
 
 # E-mail goes out over SMTP when EMAIL_HOST is set; without it messages are printed to the
 # console, so the embedded default needs no mail server.

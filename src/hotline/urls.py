@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from hotline.reports import urls as call_report_urls
+from hotline.workforce import urls as workforce_urls
 from hotline.workorders import report_urls
 
 urlpatterns = [
@@ -18,5 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include(report_urls.web_urlpatterns)),
     path("", include(call_report_urls.web_urlpatterns)),
+    path("", include(workforce_urls.web_urlpatterns)),
     path("", include("hotline.web.urls")),
 ]

@@ -12,6 +12,18 @@ _SEE_ORDERS = ("workorders.view_workorder", "workorders.view_category")
 _OPEN_ORDERS = (*_SEE_ORDERS, "workorders.add_workorder")
 # The call figures and the calls behind them (numbers masked unless the role sees PII).
 _CALL_REPORTS = ("reports.view_contact_reports", "contacts.view_contact")
+# Forecasts, staffing, schedules: build and publish them; see every team's adherence.
+_PLAN_WORKFORCE = (
+    "workforce.plan_workforce",
+    "workforce.view_forecast",
+    "workforce.view_schedule",
+    *(
+        f"workforce.{verb}_{model}"
+        for model in ("shifttemplate", "workcontract")
+        for verb in ("view", "add", "change")
+    ),
+)
+_SEE_SCHEDULES = ("workforce.view_schedule", "workforce.view_forecast")
 _SLA_SETUP = tuple(
     f"workorders.{verb}_{model}"
     for model in (
@@ -40,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_OPEN_ORDERS,
         "workorders.view_order_reports",
         *_CALL_REPORTS,
+        *_SEE_SCHEDULES,
         "customers.add_customer",
         "customers.change_customer",
     ),
@@ -53,7 +66,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "customers.view_unmasked_pii",
     ),
     "qa_inspector": (*_SEE_CUSTOMERS, *_SEE_ORDERS),
-    "wfm_planner": _CALL_REPORTS,
+    "wfm_planner": (*_CALL_REPORTS, *_PLAN_WORKFORCE),
     "manager": (
         *_SEE_CUSTOMERS,
         *_AUDIT,
@@ -61,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "workorders.view_all_orders",
         "workorders.view_order_reports",
         *_CALL_REPORTS,
+        *_SEE_SCHEDULES,
         "customers.view_unmasked_pii",
         "customers.view_all_regions",
         "customers.import_customers",
@@ -74,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "workorders.view_all_orders",
         "workorders.view_order_reports",
         *_CALL_REPORTS,
+        *_PLAN_WORKFORCE,
         *(f"reports.{verb}_outage" for verb in ("view", "add", "change", "delete")),
         "contacts.receive_cti_events",
         *(f"contacts.{verb}_queue" for verb in ("view", "add", "change")),

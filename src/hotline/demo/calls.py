@@ -43,7 +43,7 @@ def load_calls(
     local = timezone.get_default_timezone()
     first_day = timezone.localdate(now, local) - datetime.timedelta(days=days - 1)
     start = datetime.datetime.combine(first_day, datetime.time(), tzinfo=local)
-    roster = rota(_ensure_queues_and_agents())
+    roster = rota(ensure_queues_and_agents())
     known_callers = _known_callers()
     resolver = Resolver()
     written = 0
@@ -72,7 +72,7 @@ def _leave_on_shift(states: list[OpenState]) -> None:
 
 
 @transaction.atomic
-def _ensure_queues_and_agents() -> list[tuple[str, list[str]]]:
+def ensure_queues_and_agents() -> list[tuple[str, list[str]]]:
     """The queues, and the agents who only take calls; returns (telephony name, skill
     groups) of everyone who takes calls."""
     skill_groups = {group.code: group for group in SkillGroup.objects.all()}

@@ -16,6 +16,7 @@ from hotline.accounts.roles import ROLE_LABELS
 from hotline.demo.calls import load_calls
 from hotline.demo.load import demo_is_loaded, load_customers, load_organisation
 from hotline.demo.orders import load_work_orders
+from hotline.demo.workforce import load_workforce
 from hotline.notifications.webhooks import deliver_due_webhooks
 from hotline.workorders.sweep import sweep_time_limits
 
@@ -77,6 +78,12 @@ class Command(BaseCommand):
             calls = load_calls(days=call_days, seed=seed, on_progress=bar.update)
         self.stdout.write(
             f"Simulated {calls} calls over {call_days} days in {time.monotonic() - started:.1f} s."
+        )
+        started = time.monotonic()
+        shifts = load_workforce()
+        self.stdout.write(
+            f"Forecast this week and published its rota ({shifts} shifts) in "
+            f"{time.monotonic() - started:.1f} s."
         )
         self.stdout.write("\nDemo users (passwords are shown this once):")
         for username, role, agent_id, password in credentials:
