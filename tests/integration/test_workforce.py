@@ -14,7 +14,7 @@ from django.utils import timezone
 from hotline.accounts.models import User
 from hotline.contacts.models import AgentStateInterval
 from hotline.notifications.models import Notification
-from hotline.workforce import services
+from hotline.workforce import selectors, services
 from hotline.workforce.models import Forecast, Schedule, ScheduledShift, ShiftTemplate
 from hotline.workforce.plans import NoForecast, week_plan
 from tests.workforce_data import AGENTS, CALLS_PER_HALF_HOUR, next_monday, small_center
@@ -260,3 +260,16 @@ def test_templates_that_cannot_cover_the_morning_give_the_least_shortfall_and_sa
     nine_tuesday = 96 + 9 * 4
     assert schedule.required[nine_tuesday] > 0 == schedule.scheduled[nine_tuesday]
     assert set(schedule.shifts.values_list("template__code", flat=True)) == {"M8"}
+
+
+def test_this_weeks_plan_draws_the_calls_so_far_beside_the_forecast(center, planner):
+    week = selectors.monday_of(timezone.localdate())
+    services.forecast_week(center, week, by=planner, today=timezone.localdate())
+    now = timezone.now()
+    so_far = selectors.offered_so_far(["BB"], week, 30, now)
+    elapsed = int((now - selectors.local_midnight(week)).total_seconds() // 1800)
+    assert len(so_far) == 7 * 48 and so_far[elapsed:] == [None] * (7 * 48 - elapsed)
+    if timezone.localdate() > week:  # Monday's calls are history by Tuesday
+        assert so_far[20] == CALLS_PER_HALF_HOUR  # 10:00 on Monday
+    page = _client("wuwfm").get(f"/workforce/?group=BB&week={week}").content.decode()
+    assert ("实际话务量" in page) == (elapsed > 0)

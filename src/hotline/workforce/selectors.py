@@ -209,3 +209,19 @@ def group_shifts_between(skill_group: SkillGroup, start: datetime, end: datetime
         .select_related("agent", "template")
         .order_by("starts_at")
     )
+
+
+def offered_so_far(
+    queues: list[str], week: date, interval_minutes: int, now: datetime
+) -> list[float | None]:
+    """The queues' calls offered per interval of the week up to `now`, None for the intervals
+    still to come; [] before the week begins."""
+    begins = local_midnight(week)
+    if now < begins:
+        return []
+    days = min((timezone.localdate(now) - week).days + 1, 7)
+    histories = interval_history(list(queues), week, days, interval_minutes)
+    calls = np.sum([history.volume for history in histories.values()], axis=0)
+    elapsed = int((now - begins).total_seconds() // (interval_minutes * 60))
+    values: list[float | None] = [float(value) for value in calls[:elapsed]]
+    return values + [None] * (7 * MINUTES_PER_DAY // interval_minutes - len(values))

@@ -3,7 +3,6 @@ shifts."""
 
 from datetime import date, datetime, timedelta
 
-import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
@@ -72,7 +71,7 @@ def plan_page(request):
     except NoForecast:
         plan = None
     if plan is not None:
-        actual = _actual_calls(plan.queues, week, plan.interval_minutes)
+        actual = selectors.offered_so_far(plan.queues, week, plan.interval_minutes, timezone.now())
         context["chart"] = week_chart(
             [
                 (_("预测话务量"), list(plan.calls), "#1f6fb2"),
@@ -90,20 +89,6 @@ def plan_page(request):
         context["days"] = _staffing_by_day(plan)
         context["plan"] = plan
     return render(request, "workforce/plan.html", context)
-
-
-def _actual_calls(queues, week: date, interval: int) -> list[float | None]:
-    """The week's offered calls so far, None for intervals still to come."""
-    now = timezone.now()
-    if now < selectors.local_midnight(week):
-        return []
-    days = min((timezone.localdate(now) - week).days + 1, 7)
-    histories = selectors.interval_history(list(queues), week, days, interval)
-    calls = np.sum([history.volume for history in histories.values()], axis=0)
-    per_day = 24 * 60 // interval
-    elapsed = int((now - selectors.local_midnight(week)).total_seconds() // (interval * 60))
-    values: list[float | None] = [float(value) for value in calls[:elapsed]]
-    return values + [None] * (7 * per_day - len(values))
 
 
 def _staffing_by_day(plan) -> list[dict]:
