@@ -21,10 +21,7 @@ query buckets with integer arithmetic on a fixed UTC offset (given, checked for 
 """
 
 import argparse
-import hashlib
 import json
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,27 +70,12 @@ class PeerFailed(Exception):
 # --- the environment (Hotline's side) -----------------------------------------------------------
 
 
-def _cache_root() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "hotline-bench"
-
-
 def peer_venv() -> Path:
-    """A virtualenv with REQUIREMENTS, made once per set of pins and kept in the cache; a
-    marker written last tells a finished install from an interrupted one."""
-    key = hashlib.sha256("\n".join(REQUIREMENTS).encode()).hexdigest()[:12]
-    venv = _cache_root() / f"kpi-peers-{key}"
-    marker = venv / "installed.txt"
-    if marker.exists():
-        return venv
-    shutil.rmtree(venv, ignore_errors=True)
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-    pip = [venv / "bin" / "pip", "install", "--quiet", "--disable-pip-version-check"]
-    done = subprocess.run([*pip, *REQUIREMENTS], capture_output=True, text=True)
-    if done.returncode:
-        raise PeerFailed(f"installing the peers failed:\n{done.stderr[-3000:]}")
-    marker.write_text("\n".join(REQUIREMENTS) + "\n")
-    return venv
+    """The peers' cached virtualenv (benchmarks.peer_venvs)."""
+    # Imported here: this file also runs as a script inside that venv, without the package.
+    from benchmarks.peer_venvs import cached_venv
+
+    return cached_venv("kpi-peers", REQUIREMENTS)
 
 
 def measure_peers(
