@@ -1,161 +1,62 @@
 """Rostering: named agents onto the week's shifts, and the reasons when that cannot be done.
 
-Times are minutes from 00:00 on the Monday of the week being rostered. Skills and unavailable
-days decide which shifts an agent can take at all. The hard rules are: at most one shift per
-calendar day (the day a shift starts on), rest between shifts, contracted hours, days off, and,
-unless `allow_unfilled`, every shift fully staffed. Two days off in a row, preferences and
-fairness are weighed in the objective.
-
+The week, its rules and the explanation of conflicts are in `roster_rules`; this module holds
+the CP-SAT model. Two days off in a row, preferences and fairness are weighed in the objective.
 When the hard rules cannot all hold, the model is built again with one assumption literal per
-rule and agent (or shift, or pair of days), without an objective; CP-SAT's sufficient
-assumptions for infeasibility, trimmed one by one to a minimal set, name the conflicting rules.
-Obvious conflicts are caught before any solving.
+rule and agent (or shift, or pair of days), without an objective, for `minimal_conflicts`.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Literal
 
 from ortools.sat.python import cp_model
 
-MINUTES_PER_DAY = 24 * 60
-DAYS_IN_WEEK = 7
-WEEKEND = frozenset({5, 6})
-# Small-hours work is the burden agents trade: a shift that crosses midnight or starts before
-# 05:00 is a night shift; an evening that ends at midnight is not.
-NIGHT_ENDS_AT = 5 * 60
-DAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+from hotline.staffing.roster_rules import (
+    DAY_NAMES,
+    DAYS_IN_WEEK,
+    DEFAULT_RULES,
+    MINUTES_PER_DAY,
+    NIGHT_ENDS_AT,
+    WEEKEND,
+    Agent,
+    Conflict,
+    RosterRules,
+    Rule,
+    ShiftToStaff,
+    StartPreference,
+    can_take,
+    coverage_message,
+    hours,
+    hours_message,
+    minimal_conflicts,
+    new_solver,
+    obvious_conflicts,
+    options_by_day,
+)
+
+__all__ = [
+    "DAY_NAMES",
+    "DAYS_IN_WEEK",
+    "DEFAULT_RULES",
+    "MINUTES_PER_DAY",
+    "NIGHT_ENDS_AT",
+    "WEEKEND",
+    "Agent",
+    "AgentSummary",
+    "Conflict",
+    "Roster",
+    "RosterRules",
+    "Rule",
+    "ShiftToStaff",
+    "StartPreference",
+    "Status",
+    "build_roster",
+    "can_take",
+    "matches_shift_preference",
+]
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
-Rule = Literal["coverage", "min_rest", "contracted_hours", "days_off"]
-StartPreference = Literal["early", "late"]
-
-
-@dataclass(frozen=True)
-class ShiftToStaff:
-    """One shift of the week needing `count` agents; it may run past midnight into the next day.
-
-    `paid_minutes` may be shorter than the span (unpaid breaks); `skill` None means anyone.
-    """
-
-    id: str
-    start_minute: int
-    end_minute: int
-    paid_minutes: int
-    skill: str | None = None
-    count: int = 1
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.start_minute < DAYS_IN_WEEK * MINUTES_PER_DAY:
-            raise ValueError(f"shift {self.id} starts outside the week")
-        if self.end_minute <= self.start_minute or self.paid_minutes < 0 or self.count < 1:
-            raise ValueError(f"shift {self.id} needs end > start, paid >= 0 and count >= 1")
-
-    @property
-    def day(self) -> int:
-        """The calendar day the shift starts on, 0 = Monday."""
-        return self.start_minute // MINUTES_PER_DAY
-
-    @property
-    def is_night(self) -> bool:
-        """Whether the shift works between 00:00 and 05:00, where fairness counts nights."""
-        return (
-            self.start_minute % MINUTES_PER_DAY < NIGHT_ENDS_AT
-            or self.end_minute > (self.day + 1) * MINUTES_PER_DAY
-        )
-
-
-@dataclass(frozen=True)
-class Agent:
-    """A named agent; hours are `contracted_minutes` ± the rules' tolerance.
-
-    `previous_shift_end` is when the agent's last shift of the week before ended, in this week's
-    minutes (negative, or a little past 0 for a Sunday night shift), so rest holds across weeks.
-    """
-
-    id: str
-    name: str
-    skills: frozenset[str]
-    contracted_minutes: int
-    unavailable_days: frozenset[int] = frozenset()
-    preferred_days_off: frozenset[int] = frozenset()
-    preferred_shift_ids: frozenset[str] = frozenset()
-    preferred_start: StartPreference | None = None
-    previous_shift_end: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.contracted_minutes < 0:
-            raise ValueError(f"agent {self.id} has negative contracted minutes")
-        if not self.unavailable_days | self.preferred_days_off <= set(range(DAYS_IN_WEEK)):
-            raise ValueError(f"agent {self.id} names a day outside 0-6")
-
-    @property
-    def has_shift_preference(self) -> bool:
-        return bool(self.preferred_shift_ids) or self.preferred_start is not None
-
-
-@dataclass(frozen=True)
-class RosterRules:
-    """The week's rules, and what breaking a soft one costs in objective points.
-
-    A day off is any day without a shift, unavailable days included. A shift is late when it
-    starts at or after `late_start_minute` of its day. With `allow_unfilled` a slot nobody can
-    take is reported as unfilled; without it, an unstaffed slot makes the roster infeasible.
-    Without `guaranteed_hours` the contract caps an agent's week but does not floor it: a week
-    with less work than the contracts rosters everyone short instead of failing.
-
-    Points are per unfilled slot, per agent without two days off in a row, per preference
-    missed (a preferred day worked, a shift not of the preferred id or start), per shift between
-    the agents with most and fewest weekend days (and night shifts) among those who can take
-    them, and per minute of the largest gap between an agent's paid time and contract. By
-    default two days off in a row outweigh a second preferred day off.
-    """
-
-    min_rest_minutes: int = 11 * 60
-    days_off_per_week: int = 2
-    hours_tolerance_minutes: int = 4 * 60
-    consecutive_days_off: bool = True
-    allow_unfilled: bool = True
-    guaranteed_hours: bool = True
-    late_start_minute: int = 12 * 60
-    unfilled_weight: int = 100_000
-    split_days_off_weight: int = 600
-    preference_weight: int = 120
-    weekend_spread_weight: int = 240
-    night_spread_weight: int = 240
-    hours_spread_weight: int = 1
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.days_off_per_week <= DAYS_IN_WEEK:
-            raise ValueError("days_off_per_week must be between 0 and 7")
-        if self.min_rest_minutes < 0 or self.hours_tolerance_minutes < 0:
-            raise ValueError("rest and hours tolerance cannot be negative")
-
-    def hours_bounds(self, agent: Agent) -> tuple[int, int]:
-        """The agent's lowest and highest paid minutes for the week."""
-        low = max(0, agent.contracted_minutes - self.hours_tolerance_minutes)
-        if not self.guaranteed_hours:
-            low = 0
-        return low, agent.contracted_minutes + self.hours_tolerance_minutes
-
-
-DEFAULT_RULES = RosterRules()
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A hard rule that cannot hold, where, and a message for planners (Chinese first).
-
-    `days` are the days concerned: for min_rest the earlier and later day, or only the later
-    one when the rest runs from the previous week.
-    """
-
-    rule: Rule
-    message: str
-    agent_id: str | None = None
-    shift_id: str | None = None
-    days: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,27 +103,23 @@ def build_roster(
     or none as "unknown".
     """
     _require_unique_ids(shifts, agents)
-    conflicts = _obvious_conflicts(shifts, agents, rules)
+    conflicts = obvious_conflicts(shifts, agents, rules)
     if conflicts:
         return _roster_without_solution("infeasible", conflicts)
     model = _RosterModel(shifts, agents, rules, explain=False)
     model.minimize_soft_costs()
-    solver = _solver(time_limit_seconds)
+    solver = new_solver(time_limit_seconds)
     status = solver.solve(model.cp)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _read_roster(model, solver, "optimal" if status == cp_model.OPTIMAL else "feasible")
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(model.cp.validate())
     if status == cp_model.INFEASIBLE:
-        explained = _explain(shifts, agents, rules, time_limit_seconds - solver.wall_time)
+        explaining = _RosterModel(shifts, agents, rules, explain=True)
+        budget = time_limit_seconds - solver.wall_time
+        explained = minimal_conflicts(explaining.cp, explaining.guards, budget)
         return _roster_without_solution("infeasible", explained)
     return _roster_without_solution("unknown", ())
-
-
-def can_take(agent: Agent, shift: ShiftToStaff) -> bool:
-    """Whether the agent has the shift's skill and is available on its day."""
-    has_skill = shift.skill is None or shift.skill in agent.skills
-    return has_skill and shift.day not in agent.unavailable_days
 
 
 def matches_shift_preference(agent: Agent, shift: ShiftToStaff, rules: RosterRules) -> bool:
@@ -238,52 +135,6 @@ def _require_unique_ids(shifts: Sequence[ShiftToStaff], agents: Sequence[Agent])
         raise ValueError("shift ids must be unique")
     if len({agent.id for agent in agents}) < len(agents):
         raise ValueError("agent ids must be unique")
-
-
-def _obvious_conflicts(
-    shifts: Sequence[ShiftToStaff], agents: Sequence[Agent], rules: RosterRules
-) -> tuple[Conflict, ...]:
-    """Conflicts seen without solving: hours out of reach for one agent or for all together,
-    and, when every slot must be filled, shifts that too few agents can take."""
-    found = []
-    shifts_needed = 0
-    for agent in agents:
-        by_day = _options_by_day(agent, shifts)
-        reachable = _reachable_minutes(by_day, rules)
-        low = rules.hours_bounds(agent)[0]
-        fewest = next((count for count, most in enumerate(reachable) if most >= low), None)
-        if fewest is None:
-            found.append(_hours_out_of_reach(agent, by_day, reachable[-1], rules))
-        else:
-            shifts_needed += fewest
-    slots = sum(shift.count for shift in shifts)
-    if shifts_needed > slots:
-        message = f"全员合同工时合计至少需要 {shifts_needed} 个班次，本周只有 {slots} 个"
-        found.append(Conflict("contracted_hours", message))
-    if not rules.allow_unfilled:
-        for shift in shifts:
-            takers = sum(can_take(agent, shift) for agent in agents)
-            if takers < shift.count:
-                message = f"{_coverage_message(shift)}：具备技能且当天可排班的只有 {takers} 人"
-                found.append(Conflict("coverage", message, shift_id=shift.id, days=(shift.day,)))
-    return tuple(found)
-
-
-def _reachable_minutes(by_day: list[list[ShiftToStaff]], rules: RosterRules) -> list[int]:
-    """The most paid minutes 0, 1, 2, … shifts can earn, one a day, within the working days."""
-    longest = sorted((max(s.paid_minutes for s in day) for day in by_day if day), reverse=True)
-    return list(accumulate(longest[: DAYS_IN_WEEK - rules.days_off_per_week], initial=0))
-
-
-def _hours_out_of_reach(
-    agent: Agent, by_day: list[list[ShiftToStaff]], reach: int, rules: RosterRules
-) -> Conflict:
-    days = tuple(day for day, options in enumerate(by_day) if options)
-    message = (
-        f"{_hours_message(agent, rules)}：可排班的日子只有 {len(days)} 天，"
-        f"每周至少休息 {rules.days_off_per_week} 天，最多 {_hours(reach)} 小时"
-    )
-    return Conflict("contracted_hours", message, agent.id, days=days)
 
 
 class _RosterModel:
@@ -303,7 +154,7 @@ class _RosterModel:
         self.rules = rules
         self.explain = explain
         self.guards: dict[Conflict, cp_model.IntVar] = {}
-        self.options = {agent.id: _options_by_day(agent, shifts) for agent in agents}
+        self.options = {agent.id: options_by_day(agent, shifts) for agent in agents}
         self.assign = {
             (agent.id, shift.id): self.cp.new_bool_var(f"{agent.id}@{shift.id}")
             for agent in agents
@@ -362,7 +213,7 @@ class _RosterModel:
             else:
                 conflict = Conflict(
                     "coverage",
-                    f"{_coverage_message(shift)}，无法排满",
+                    f"{coverage_message(shift)}，无法排满",
                     shift_id=shift.id,
                     days=(shift.day,),
                 )
@@ -383,7 +234,7 @@ class _RosterModel:
             for earlier in range(later):
                 message = (
                     f"{agent.name}: {DAY_NAMES[earlier]}下班到{DAY_NAMES[later]}上班"
-                    f"须休息 {_hours(rest)} 小时"
+                    f"须休息 {hours(rest)} 小时"
                 )
                 conflict = Conflict("min_rest", message, agent.id, days=(earlier, later))
                 contained = 0
@@ -414,7 +265,7 @@ class _RosterModel:
             ]
             if too_soon:
                 message = (
-                    f"{agent.name}: 上周最后一班到{DAY_NAMES[day]}上班须休息 {_hours(rest)} 小时"
+                    f"{agent.name}: 上周最后一班到{DAY_NAMES[day]}上班须休息 {hours(rest)} 小时"
                 )
                 ban = self.cp.add(cp_model.LinearExpr.sum(too_soon) == 0)
                 self._guard(ban, Conflict("min_rest", message, agent.id, days=(day,)))
@@ -423,7 +274,7 @@ class _RosterModel:
         low, high = self.rules.hours_bounds(agent)
         within = self.cp.add_linear_constraint(self.paid_minutes(agent), low, high)
         self._guard(
-            within, Conflict("contracted_hours", _hours_message(agent, self.rules), agent.id)
+            within, Conflict("contracted_hours", hours_message(agent, self.rules), agent.id)
         )
 
     def _add_days_off(self, agent: Agent) -> None:
@@ -514,64 +365,6 @@ class _RosterModel:
         return largest
 
 
-def _options_by_day(agent: Agent, shifts: Sequence[ShiftToStaff]) -> list[list[ShiftToStaff]]:
-    by_day: list[list[ShiftToStaff]] = [[] for _ in range(DAYS_IN_WEEK)]
-    for shift in shifts:
-        if can_take(agent, shift):
-            by_day[shift.day].append(shift)
-    return by_day
-
-
-def _solver(time_limit_seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.0, time_limit_seconds)
-    solver.parameters.num_workers = 2
-    return solver
-
-
-def _explain(
-    shifts: Sequence[ShiftToStaff],
-    agents: Sequence[Agent],
-    rules: RosterRules,
-    time_limit_seconds: float,
-) -> tuple[Conflict, ...]:
-    """A minimal set of rules that cannot hold together, as far as time allows.
-
-    CP-SAT's sufficient assumptions are not always minimal, so each rule in them is dropped in
-    turn and stays dropped when the others are still infeasible (a deletion filter).
-    """
-    model = _RosterModel(shifts, agents, rules, explain=True)
-    literals = {literal.index: literal for literal in model.guards.values()}
-    core, budget = _infeasible_core(model.cp, literals, set(literals), time_limit_seconds)
-    if core is None:
-        return ()
-    for index in sorted(core):
-        if budget > 0 and index in core:
-            smaller, budget = _infeasible_core(model.cp, literals, core - {index}, budget)
-            core = smaller or core
-    return tuple(conflict for conflict, literal in model.guards.items() if literal.index in core)
-
-
-def _infeasible_core(
-    cp: cp_model.CpModel, literals: Mapping[int, cp_model.IntVar], assumed: set[int], budget: float
-) -> tuple[set[int] | None, float]:
-    """The assumed rules CP-SAT found enough for infeasibility (None when it found a roster or
-    ran out of time), and the time left."""
-    cp.clear_assumptions()
-    cp.add_assumptions([literals[index] for index in sorted(assumed)])
-    solver = _solver(budget)
-    # Rules guarded by assumption literals leave the default LP blind to them; at level 2 CP-SAT
-    # relaxes enforced constraints too, and counting conflicts (too few shifts for everyone's
-    # contracted hours) are proven in milliseconds instead of not at all.
-    solver.parameters.linearization_level = 2
-    status = solver.solve(cp)
-    left = budget - solver.wall_time
-    if status != cp_model.INFEASIBLE:
-        return None, left
-    sufficient = assumed & set(solver.sufficient_assumptions_for_infeasibility())
-    return sufficient or assumed, left
-
-
 def _read_roster(model: _RosterModel, solver: cp_model.CpSolver, status: Status) -> Roster:
     taken = {key for key, literal in model.assign.items() if solver.boolean_value(literal)}
     assignments = {
@@ -614,28 +407,3 @@ def _summarize(agent: Agent, worked: list[ShiftToStaff], rules: RosterRules) -> 
 
 def _roster_without_solution(status: Status, conflicts: Iterable[Conflict]) -> Roster:
     return Roster(status, {}, {}, {}, None, tuple(conflicts))
-
-
-def _hours(minutes: int) -> str:
-    return f"{minutes / 60:g}"
-
-
-def _hours_message(agent: Agent, rules: RosterRules) -> str:
-    return (
-        f"{agent.name}: 合同工时 {_hours(agent.contracted_minutes)} 小时"
-        f"（允许 ±{_hours(rules.hours_tolerance_minutes)} 小时）无法满足"
-    )
-
-
-def _coverage_message(shift: ShiftToStaff) -> str:
-    start = shift.start_minute % MINUTES_PER_DAY
-    end = shift.end_minute - shift.day * MINUTES_PER_DAY
-    next_day = "次日 " if end > MINUTES_PER_DAY else ""
-    return (
-        f"班次 {shift.id}（{DAY_NAMES[shift.day]} {_clock(start)}–{next_day}"
-        f"{_clock(end % MINUTES_PER_DAY)}）需要 {shift.count} 人"
-    )
-
-
-def _clock(minute_of_day: int) -> str:
-    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
