@@ -1,11 +1,8 @@
 """Shift scheduling: the shifts that cover a week's staff requirement at least cost.
 
-The model is set covering with explicit break variables (after Aykin, 1996): `x[s]`
-agents work shift `s`, and for each break of `s` whose window allows more than one
-start, `w[s, b, p]` of them take break `b` at place `p`, the `w[s, b, ·]` summing to
-`x[s]`. A template's break windows cannot overlap, so any mix of the per-break places
-can be handed out to individual agents: the coverage the model counts is coverage that
-agents really give. Breaks with a single possible start are folded into the shift.
+The model is set covering with explicit break variables (after Aykin, 1996), built in
+`cover_model`: `x[s]` agents work shift `s`, and `w[s, b, p]` of them take break `b`
+at place `p`, so the coverage the model counts is coverage that agents really give.
 
 Two objectives: `COST`, the least total cost that meets the requirement in every
 interval (a fractional requirement needs the next whole agent), and `SHORTFALL`, the
@@ -49,18 +46,11 @@ from scipy.optimize import (  # type: ignore[import-untyped]
     linprog,
     milp,
 )
-from scipy.sparse import (  # type: ignore[import-untyped]
-    coo_array,
-    csr_array,
-    eye_array,
-    hstack,
-    vstack,
-)
+from scipy.sparse import vstack  # type: ignore[import-untyped]
 
 from hotline.staffing.breaks import smooth_breaks
+from hotline.staffing.cover_model import CoverModel, Pricing, Problem, cover_model, problem_over
 from hotline.staffing.shift_templates import (
-    DAYS_PER_WEEK,
-    MINUTES_PER_WEEK,
     AgentShift,
     Shift,
     ShiftTemplate,
@@ -138,74 +128,6 @@ class Schedule:
 
 
 @dataclass(frozen=True)
-class _FlexibleBreak:
-    """The columns `first_column`… of `w[shift, break_index, ·]`, one per place."""
-
-    shift: int
-    break_index: int
-    first_column: int
-    places: int
-
-
-@dataclass(frozen=True)
-class _Model:
-    """The columns of every shift of the week: x, one per shift, then the w columns."""
-
-    shifts: list[Shift]
-    flexible_breaks: list[_FlexibleBreak]
-    covering: csr_array
-    linking: csr_array
-    daily: csr_array
-    cost: NDArray[np.float64]
-
-    @property
-    def columns(self) -> int:
-        return int(self.covering.shape[1])
-
-    def columns_of(self, kept_shifts: NDArray[np.bool_]) -> NDArray[np.int64]:
-        """The x and w columns of the kept shifts."""
-        kept = np.zeros(self.columns, dtype=bool)
-        kept[: len(self.shifts)] = kept_shifts
-        for flexible in self.flexible_breaks:
-            if kept_shifts[flexible.shift]:
-                kept[flexible.first_column : flexible.first_column + flexible.places] = True
-        return np.flatnonzero(kept)
-
-
-@dataclass(frozen=True)
-class _Pricing:
-    """What the objective counts: shift costs, and agent-intervals under and over the
-    requirement at these prices; None means they are not allowed."""
-
-    shifts: bool
-    under: float | None
-    over: float | None
-
-
-@dataclass(frozen=True)
-class _Problem:
-    """One solve: `lower <= rows @ v <= upper`, `v >= 0`, minimize `cost @ v`."""
-
-    cost: NDArray[np.float64]
-    rows: csr_array
-    lower: NDArray[np.float64]
-    upper: NDArray[np.float64]
-    integrality: NDArray[np.int64]
-
-    def at_most(self, most: float) -> "_Problem":
-        """The same problem with the objective kept to `most` or less (none if infinite)."""
-        if not np.isfinite(most):
-            return self
-        return _Problem(
-            cost=self.cost,
-            rows=vstack([self.rows, csr_array(self.cost[np.newaxis, :])], format="csr"),
-            lower=np.append(self.lower, -np.inf),
-            upper=np.append(self.upper, most),
-            integrality=self.integrality,
-        )
-
-
-@dataclass(frozen=True)
 class _Relaxation:
     """The LP relaxation's optimum, the shifts its solution uses, and per shift the least
     one more agent on it adds to the optimum (its reduced cost and its breaks' cheapest)."""
@@ -256,17 +178,17 @@ def schedule(
         template.check_grid(interval)
     if objective is Objective.COST:
         target = np.ceil(needed)
-        pricing = _Pricing(shifts=True, under=None, over=None)
+        pricing = Pricing(shifts=True, under=None, over=None)
     else:
         target = needed
-        pricing = _Pricing(shifts=False, under=under_weight, over=over_weight)
-    model = _model(week_shifts(templates), interval)
+        pricing = Pricing(shifts=False, under=under_weight, over=over_weight)
+    model = cover_model(week_shifts(templates), interval)
 
     def seconds_left() -> float:
         return time_limit - (time.perf_counter() - started)
 
     every_column = np.arange(model.columns)
-    lp = _problem(model, every_column, target, pricing, max_agents_per_day)
+    lp = problem_over(model, every_column, target, pricing, max_agents_per_day)
     relaxation = _relax(lp, model, seconds_left())
     found = _search(model, relaxation, target, pricing, max_agents_per_day, mip_gap, seconds_left)
     agent_shifts = smooth_breaks(_agent_shifts(model, found.solution, interval), needed, interval)
@@ -308,133 +230,7 @@ def _requirement(requirement: ArrayLike) -> NDArray[np.float64]:
     return np.where(np.abs(needed - whole) <= REQUIREMENT_TOLERANCE, whole, needed)
 
 
-def _model(shifts: list[Shift], interval: int) -> _Model:
-    """The x and w columns of every shift: coverage, linking and daily-start rows."""
-    covering, flexible_breaks = _covering(shifts, interval)
-    columns = covering.shape[1]
-    return _Model(
-        shifts=shifts,
-        flexible_breaks=flexible_breaks,
-        covering=covering,
-        linking=_linking(flexible_breaks, columns),
-        daily=_daily(shifts, columns),
-        cost=np.concatenate(
-            [[shift.template.shift_cost for shift in shifts], np.zeros(columns - len(shifts))]
-        ),
-    )
-
-
-def _covering(shifts: list[Shift], interval: int) -> tuple[csr_array, list[_FlexibleBreak]]:
-    """Agents working each interval per unit of each x and w column, and the w columns."""
-    rows: list[NDArray[np.int64]] = []
-    columns: list[NDArray[np.int64]] = []
-    values: list[NDArray[np.float64]] = []
-    flexible_breaks: list[_FlexibleBreak] = []
-    next_column = len(shifts)
-    for index, shift in enumerate(shifts):
-        spanned = shift.intervals(interval)
-        working = np.ones(len(spanned), dtype=bool)
-        for break_index, shift_break in enumerate(shift.template.breaks):
-            first = shift_break.earliest // interval
-            length = shift_break.length // interval
-            places = (shift_break.latest - shift_break.earliest) // interval + 1
-            if places == 1:
-                working[first : first + length] = False
-                continue
-            offsets = first + np.arange(places)[:, np.newaxis] + np.arange(length)[np.newaxis, :]
-            rows.append(spanned[offsets.ravel()])
-            columns.append(np.repeat(next_column + np.arange(places), length))
-            values.append(np.full(places * length, -1.0))
-            flexible_breaks.append(_FlexibleBreak(index, break_index, next_column, places))
-            next_column += places
-        rows.append(spanned[working])
-        columns.append(np.full(int(working.sum()), index))
-        values.append(np.ones(int(working.sum())))
-    shape = (MINUTES_PER_WEEK // interval, next_column)
-    return _sparse(values, rows, columns, shape), flexible_breaks
-
-
-def _linking(flexible_breaks: list[_FlexibleBreak], columns: int) -> csr_array:
-    """Rows Σ_p w[s, b, p] − x[s], to be 0: each agent on a shift takes each break once."""
-    rows: list[NDArray[np.int64]] = []
-    linked: list[NDArray[np.int64]] = []
-    values: list[NDArray[np.float64]] = []
-    for row, flexible in enumerate(flexible_breaks):
-        rows.append(np.full(flexible.places + 1, row))
-        places = flexible.first_column + np.arange(flexible.places)
-        linked.append(np.append(places, flexible.shift))
-        values.append(np.append(np.ones(flexible.places), -1.0))
-    return _sparse(values, rows, linked, (len(flexible_breaks), columns))
-
-
-def _daily(shifts: list[Shift], columns: int) -> csr_array:
-    """Rows counting the shifts that start on each day of the week."""
-    days = np.array([shift.day for shift in shifts], dtype=np.int64)
-    starts = np.arange(len(shifts))
-    return _sparse([np.ones(len(shifts))], [days], [starts], (DAYS_PER_WEEK, columns))
-
-
-def _sparse(
-    values: list[NDArray[np.float64]],
-    rows: list[NDArray[np.int64]],
-    columns: list[NDArray[np.int64]],
-    shape: tuple[int, int],
-) -> csr_array:
-    """A sparse matrix from lists of (value, row, column) pieces, which may be empty."""
-    entries = (
-        np.concatenate([np.empty(0), *values]),
-        (
-            np.concatenate([np.empty(0, dtype=np.int64), *rows]),
-            np.concatenate([np.empty(0, dtype=np.int64), *columns]),
-        ),
-    )
-    return coo_array(entries, shape=shape).tocsr()
-
-
-def _problem(
-    model: _Model,
-    kept: NDArray[np.int64],
-    target: NDArray[np.float64],
-    pricing: _Pricing,
-    max_agents_per_day: int | None,
-    worked: NDArray[np.float64] | None = None,
-    whole_breaks: bool = False,
-) -> _Problem:
-    """The model over the `kept` columns, with `worked` (by column) already scheduled.
-
-    Columns are the kept x and w columns, then the under and over slacks that `pricing`
-    allows, one per interval each.
-    """
-    done = np.zeros(model.columns) if worked is None else worked
-    intervals = len(target)
-    blocks = [model.covering[:, kept]]
-    cost = [model.cost[kept] if pricing.shifts else np.zeros(len(kept))]
-    for price, sign in ((pricing.under, 1.0), (pricing.over, -1.0)):
-        if price is not None:
-            blocks.append(sign * eye_array(intervals, format="csr"))
-            cost.append(np.full(intervals, price))
-    covered = hstack(blocks, format="csr")
-    slacks = covered.shape[1] - len(kept)
-    other_rows = vstack([model.linking[:, kept], model.daily[:, kept]], format="csr")
-    rows = vstack(
-        [covered, hstack([other_rows, csr_array((other_rows.shape[0], slacks))])], format="csr"
-    )
-    cover_lower = target - model.covering @ done
-    cover_upper = cover_lower if pricing.over is not None else np.full(intervals, np.inf)
-    link = -(model.linking @ done)
-    cap = np.inf if max_agents_per_day is None else max_agents_per_day
-    integrality = np.zeros(rows.shape[1], dtype=np.int64)
-    integrality[: len(kept)] = (kept < len(model.shifts)) | whole_breaks
-    return _Problem(
-        cost=np.concatenate(cost),
-        rows=rows,
-        lower=np.concatenate([cover_lower, link, np.full(DAYS_PER_WEEK, -np.inf)]),
-        upper=np.concatenate([cover_upper, link, cap - model.daily @ done]),
-        integrality=integrality,
-    )
-
-
-def _relax(problem: _Problem, model: _Model, seconds: float) -> _Relaxation:
+def _relax(problem: Problem, model: CoverModel, seconds: float) -> _Relaxation:
     """Solve the LP relaxation of `problem`, which has every column of `model`."""
     equal = np.flatnonzero(problem.lower == problem.upper)
     at_most = np.flatnonzero((problem.lower != problem.upper) & np.isfinite(problem.upper))
@@ -460,7 +256,9 @@ def _relax(problem: _Problem, model: _Model, seconds: float) -> _Relaxation:
     )
 
 
-def _agent_reduced_costs(model: _Model, reduced_costs: NDArray[np.float64]) -> NDArray[np.float64]:
+def _agent_reduced_costs(
+    model: CoverModel, reduced_costs: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Per shift, its reduced cost plus the least reduced cost of a place for each break."""
     per_shift = np.array(reduced_costs[: len(model.shifts)], dtype=np.float64)
     if model.flexible_breaks:
@@ -472,10 +270,10 @@ def _agent_reduced_costs(model: _Model, reduced_costs: NDArray[np.float64]) -> N
 
 
 def _search(
-    model: _Model,
+    model: CoverModel,
     relaxation: _Relaxation,
     target: NDArray[np.float64],
-    pricing: _Pricing,
+    pricing: Pricing,
     max_agents_per_day: int | None,
     mip_gap: float,
     seconds_left: Callable[[], float],
@@ -500,7 +298,7 @@ def _search(
     if incumbent is not None and (too_many or seconds_left() < MIN_MIP_SECONDS):
         return _IntegerSolution(incumbent, relaxation.bound, within_gap=False)
     kept = model.columns_of(candidates)
-    whole = _problem(model, kept, target, pricing, max_agents_per_day, whole_breaks=True)
+    whole = problem_over(model, kept, target, pricing, max_agents_per_day, whole_breaks=True)
     result = _mip(whole.at_most(cutoff), mip_gap, max(seconds_left(), MIN_MIP_SECONDS))
     if result.x is None:
         if incumbent is None:
@@ -514,10 +312,10 @@ def _search(
 
 
 def _first_schedule(
-    model: _Model,
+    model: CoverModel,
     support: NDArray[np.bool_],
     target: NDArray[np.float64],
-    pricing: _Pricing,
+    pricing: Pricing,
     max_agents_per_day: int | None,
     mip_gap: float,
     seconds_left: Callable[[], float],
@@ -529,7 +327,7 @@ def _first_schedule(
         return solution
     kept = model.columns_of(support)
     shift_columns = kept < len(model.shifts)
-    whole_agents = _problem(model, kept, target, pricing, max_agents_per_day)
+    whole_agents = problem_over(model, kept, target, pricing, max_agents_per_day)
     seconds = max(seconds_left() * WHOLE_AGENTS_SHARE, MIN_MIP_SECONDS)
     first = _mip(whole_agents, mip_gap, seconds)
     if first.x is None:
@@ -538,8 +336,8 @@ def _first_schedule(
     if pricing.under is None:
         # Dearer than any agent, so agents are added wherever one can close a shortfall.
         penalty = float(model.cost[: len(model.shifts)][support].max()) + 1.0
-        pricing = _Pricing(shifts=True, under=penalty, over=None)
-    placing = _problem(
+        pricing = Pricing(shifts=True, under=penalty, over=None)
+    placing = problem_over(
         model, kept, target, pricing, max_agents_per_day, worked=solution, whole_breaks=True
     )
     # Exact: a gap relative to the whole objective could give back what step 2 won.
@@ -551,7 +349,7 @@ def _first_schedule(
 
 
 def _objective_value(
-    model: _Model, solution: NDArray[np.float64], target: NDArray[np.float64], pricing: _Pricing
+    model: CoverModel, solution: NDArray[np.float64], target: NDArray[np.float64], pricing: Pricing
 ) -> float:
     """What `pricing` makes of a solution, by model column; infinite if it falls short of
     a requirement that must be met."""
@@ -564,7 +362,7 @@ def _objective_value(
     return value + (pricing.under or 0.0) * under + (pricing.over or 0.0) * over
 
 
-def _mip(problem: _Problem, mip_gap: float, seconds: float) -> OptimizeResult:
+def _mip(problem: Problem, mip_gap: float, seconds: float) -> OptimizeResult:
     """HiGHS's result for `problem`, whose x may be None if it found no solution."""
     return milp(
         problem.cost,
@@ -575,7 +373,9 @@ def _mip(problem: _Problem, mip_gap: float, seconds: float) -> OptimizeResult:
     )
 
 
-def _agent_shifts(model: _Model, solution: NDArray[np.float64], interval: int) -> list[AgentShift]:
+def _agent_shifts(
+    model: CoverModel, solution: NDArray[np.float64], interval: int
+) -> list[AgentShift]:
     """One AgentShift per agent, breaks placed as the solution's w columns say."""
     counts = np.rint(solution).astype(np.int64)
     break_starts = [
