@@ -11,7 +11,7 @@ from hotline.accounts.models import SkillGroup, User
 from hotline.demo.call_simulation import SHIFTS, rota
 from hotline.demo.calls import ensure_queues_and_agents
 from hotline.workforce import selectors, services
-from hotline.workforce.models import Schedule, ScheduledShift, ShiftTemplate
+from hotline.workforce.models import Schedule, ScheduledShift, ShiftTemplate, activity
 from hotline.workforce.plans import SCHEDULE_INTERVAL_MINUTES, NoForecast, week_plan
 
 _BREAK = {"kind": "break", "minutes": 15, "paid": True}
@@ -79,7 +79,7 @@ def load_workforce(now: datetime.datetime | None = None) -> int:
     load_shift_templates()
     week = selectors.monday_of(timezone.localdate(now))
     planner = User.objects.filter(groups__name="wfm_planner").order_by("agent_id").first()
-    for group in SkillGroup.objects.filter(queues__isnull=False).distinct():
+    for group in selectors.skill_groups_with_queues():
         try:
             services.forecast_week(group, week, by=planner, today=timezone.localdate(now))
         except services.NoHistory:
@@ -121,16 +121,12 @@ def _publish_rota(week: datetime.date, planner, now: datetime.datetime) -> int:
                         starts_at=monday + datetime.timedelta(minutes=start),
                         ends_at=monday + datetime.timedelta(minutes=start + shift.length_min),
                         activities=[
-                            {
-                                "kind": kind,
-                                "start": (
-                                    monday + datetime.timedelta(minutes=start + offset)
-                                ).isoformat(),
-                                "end": (
-                                    monday + datetime.timedelta(minutes=start + offset + minutes)
-                                ).isoformat(),
-                                "paid": paid,
-                            }
+                            activity(
+                                kind,
+                                monday + datetime.timedelta(minutes=start + offset),
+                                minutes,
+                                paid,
+                            )
                             for kind, offset, minutes, paid in sorted(pauses, key=lambda p: p[1])
                         ],
                     )

@@ -1,6 +1,8 @@
 """What a planner keeps: shift templates, forecasts per queue and week, and schedules with
 their shifts, which agents see once published."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -250,6 +252,16 @@ class Schedule(models.Model):
         if self.lower_bound is None:
             return None
         return 0.0 if cost <= 0 else max(0.0, (cost - self.lower_bound) / cost)
+
+
+def activity(kind: str, start: datetime, minutes: int, paid: bool) -> dict:
+    """One entry of `ScheduledShift.activities`: a break, meal or session in the shift."""
+    return {
+        "kind": kind,
+        "start": start.isoformat(),
+        "end": (start + timedelta(minutes=minutes)).isoformat(),
+        "paid": paid,
+    }
 
 
 class ScheduledShift(models.Model):

@@ -31,6 +31,11 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def skill_groups_with_queues():
+    """The skill groups answering at least one queue: the ones a plan is made for."""
+    return SkillGroup.objects.filter(queues__isnull=False).distinct().order_by("code")
+
+
 def queues_of(skill_group: SkillGroup) -> list[str]:
     return list(
         Queue.objects.filter(skill_group=skill_group)

@@ -26,6 +26,7 @@ from hotline.workforce.models import (
     ScheduledShift,
     ShiftTemplate,
     WorkContract,
+    activity,
 )
 from hotline.workforce.plans import SCHEDULE_INTERVAL_MINUTES, week_plan
 
@@ -261,14 +262,12 @@ def _store_shifts(stored: Schedule, slots: dict[str, _Slot], roster: Roster, tem
                     starts_at=week_begins + timedelta(minutes=shift.start),
                     ends_at=week_begins + timedelta(minutes=shift.end),
                     activities=[
-                        {
-                            "kind": item["kind"],
-                            "start": (week_begins + timedelta(minutes=start)).isoformat(),
-                            "end": (
-                                week_begins + timedelta(minutes=start + item["minutes"])
-                            ).isoformat(),
-                            "paid": item["paid"],
-                        }
+                        activity(
+                            item["kind"],
+                            week_begins + timedelta(minutes=start),
+                            item["minutes"],
+                            item["paid"],
+                        )
                         for start, item in zip(
                             agent_shift.break_starts, templates[template.code].breaks, strict=True
                         )

@@ -39,7 +39,7 @@ def _skill_group(request) -> SkillGroup:
     code = request.GET.get("group") or request.POST.get("group")
     groups = SkillGroup.objects.order_by("code")
     if not code:
-        group = groups.filter(queues__isnull=False).first() or groups.first()
+        group = selectors.skill_groups_with_queues().first() or groups.first()
         if group is None:
             raise Http404(_("还没有技能组"))
         return group
@@ -53,7 +53,7 @@ def plan_page(request):
     group = _skill_group(request)
     week = _week_of(request)
     context = {
-        "groups": SkillGroup.objects.filter(queues__isnull=False).distinct().order_by("code"),
+        "groups": selectors.skill_groups_with_queues(),
         "group": group,
         "week": week,
         "previous_week": week - timedelta(days=7),
@@ -174,6 +174,7 @@ def schedule_page(request, pk: int):
     context = {
         "schedule": schedule,
         "teams": _gantt(schedule, shifts),
+        "shift_count": len(shifts),
         "unfilled": [shift for shift in shifts if shift.agent_id is None],
         "chart": week_chart(
             [
@@ -303,7 +304,7 @@ def intraday_page(request):
         request,
         "workforce/intraday.html",
         {
-            "groups": SkillGroup.objects.filter(queues__isnull=False).distinct().order_by("code"),
+            "groups": selectors.skill_groups_with_queues(),
             "group": group,
             "plan": plan,
         },

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from hotline.accounts.models import SkillGroup
 from hotline.workforce import services
-from hotline.workforce.selectors import monday_of
+from hotline.workforce.selectors import monday_of, skill_groups_with_queues
 
 
 def week_of(text: str | None) -> datetime.date:
@@ -20,7 +20,7 @@ def week_of(text: str | None) -> datetime.date:
 
 
 def skill_groups(code: str | None) -> list[SkillGroup]:
-    groups = SkillGroup.objects.filter(queues__isnull=False).distinct().order_by("code")
+    groups = skill_groups_with_queues()
     if code:
         groups = groups.filter(code=code)
         if not groups:
