@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 
 from hotline.accounts.models import User
+from hotline.contacts.call_summary_days import mark_calls_changed
 from hotline.contacts.models import AgentStateInterval, Contact, OpenAgentState, Queue
 from hotline.core.contact_records import (
     AgentState,
@@ -197,6 +198,7 @@ def store_calls(records: Sequence[CallRecord], source: str, resolver: Resolver) 
     # it would in a later batch.
     latest = {(record.call_id, record.queue): record for record in records}
     _upsert([_row(record, source, resolver, customers) for record in latest.values()])
+    mark_calls_changed({record.entered_at for record in latest.values()})
 
 
 def _upsert(rows: list[list]) -> None:

@@ -259,3 +259,25 @@ class OpenAgentState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_name} {self.state}"
+
+
+class CallDaySummary(models.Model):
+    """The finished calls of one local day summed per 15-minute interval and queue
+    (hotline.core.call_cells), kept so that reports over long ranges need not read every
+    call. `changes` counts the writes to the calls the summary depends on; the summary in
+    `cells` is current while `built_from` equals it and `measures` is the settings key it
+    was made under (call_cells.settings_key)."""
+
+    day = models.DateField(_("日期"), primary_key=True)
+    changes = models.BigIntegerField(default=0)
+    built_from = models.BigIntegerField(default=-1)
+    measures = models.CharField(max_length=200, blank=True)
+    cells = models.BinaryField(default=b"")
+    built_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("话务日汇总")
+        verbose_name_plural = _("话务日汇总")
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hotline.core import call_cells
+from hotline.core.call_cells import CallCells
 from hotline.core.contact_tables import (
     BoolArray,
     CallTable,
@@ -32,7 +34,7 @@ from hotline.core.contact_tables import (
     SurveyTable,
 )
 from hotline.core.kpi_definitions import BUILT_IN
-from hotline.core.kpi_facts import Facts, KpiDefinition, KpiInput, KpiSettings
+from hotline.core.kpi_facts import Facts, KpiDefinition, KpiInput, KpiSettings, MissingMeasure
 from hotline.core.kpi_periods import (
     Column,
     IntArray,
@@ -111,7 +113,7 @@ class _Report:
     row_period: list[int]
     keys: tuple[str, ...]  # the group keys, and each row's among them
     row_key: list[int]
-    ids: IntArray  # the call ids sorted by row, then id
+    ids: IntArray | None  # the call ids sorted by row, then id (None from summaries)
     starts: IntArray  # where each row's ids start
 
 
@@ -148,6 +150,10 @@ class KpiRow:
 
     @property
     def call_ids(self) -> IntArray:
+        """The ids of the row's calls; ValueError for a report computed from summaries,
+        which hold none (records_behind finds them)."""
+        if self._report.ids is None:
+            raise ValueError("a report computed from summaries holds no call ids")
         starts = self._report.starts
         return self._report.ids[starts[self._index] : starts[self._index + 1]]
 
@@ -175,12 +181,64 @@ def compute(
     that `chosen_variants` refuses.
     """
     period, grouping = Period(by), Grouping(group)
+    definitions = _definitions(kpis)
+    facts = _facts(table, states, extras, settings, counted_until)
+    rows = _rows(facts, period, grouping, chosen_variants(settings))
+    return _report(rows, definitions, period, facts.calls.ids)
+
+
+def compute_from_cells(
+    cells: CallCells,
+    states: StateTable | None = None,
+    extras: KpiExtras | None = None,
+    *,
+    by: Period | str,
+    group: Grouping | str,
+    kpis: Sequence[str] | None = None,
+    settings: KpiSettings,
+) -> list[KpiRow]:
+    """As `compute`, from the calls' 15-minute summaries (call_cells) instead of the calls:
+    the same rows and figures, without call ids. MissingMeasure when a KPI asked for is
+    made of the calls themselves (distinct callers, a mask of its own) or the grouping is
+    by team or agent, which the summaries do not keep."""
+    period, grouping = Period(by), Grouping(group)
+    definitions = _definitions(kpis)
+    no_calls = CallTable.from_columns(entered_at=[], queue=[], outcome=[], wait_s=[])
+    facts = Facts(no_calls, states, extras or KpiExtras(), settings)
+    rows = _rows(facts, period, grouping, chosen_variants(settings), cells)
+    return _report(rows, definitions, period, None)
+
+
+def computable_from_cells(kpis: Sequence[str] | None, settings: KpiSettings) -> bool:
+    """Whether every KPI named (every registered one when None) comes out of summaries."""
+    try:
+        compute_from_cells(
+            call_cells.empty(settings),
+            by=Period.DAY,
+            group=Grouping.QUEUE,
+            kpis=kpis,
+            settings=settings,
+        )
+    except MissingMeasure:
+        return False
+    return True
+
+
+def _definitions(kpis: Sequence[str] | None) -> list[KpiDefinition]:
     unknown = [name for name in kpis or () if name not in KPIS]
     if unknown:
         raise ValueError(f"unknown KPIs: {', '.join(unknown)}")
-    definitions = [KPIS[name] for name in (kpis or KPIS)]
-    facts = _facts(table, states, extras, settings, counted_until)
-    k, row_codes, row_keys, key_names = _rows(facts, period, grouping, chosen_variants(settings))
+    return [KPIS[name] for name in (kpis or KPIS)]
+
+
+def _report(
+    rows: tuple[KpiInput, IntArray, IntArray, tuple[str, ...]],
+    definitions: Sequence[KpiDefinition],
+    period: Period,
+    call_ids: IntArray | None,
+) -> list[KpiRow]:
+    k, row_codes, row_keys, key_names = rows
+    facts = k.facts
     have = {"calls"} | {
         name
         for name, present in [
@@ -200,7 +258,11 @@ def compute(
             columns[name] = made.get(name, np.full(k.rows, np.nan))
             whole.append(definition.unit == "count")
     distinct, row_period = np.unique(row_codes, return_inverse=True)
-    call_ids, starts = ids_by_row(k.call_row, facts.calls.ids, k.rows)
+    ids, starts = (
+        ids_by_row(k.call_row, call_ids, k.rows)
+        if call_ids is not None
+        else (None, np.zeros(k.rows + 1, dtype=np.int64))
+    )
     report = _Report(
         columns=tuple(columns),
         whole=tuple(whole),
@@ -209,7 +271,7 @@ def compute(
         row_period=row_period.tolist(),
         keys=key_names,
         row_key=row_keys.tolist(),
-        ids=call_ids,
+        ids=ids,
         starts=starts,
     )
     return list(map(KpiRow, [report] * k.rows, range(k.rows)))
@@ -228,11 +290,18 @@ def _facts(
 
 
 def _rows(
-    facts: Facts, by: Period, group: Grouping, variants: dict[str, str]
+    facts: Facts,
+    by: Period,
+    group: Grouping,
+    variants: dict[str, str],
+    cells: CallCells | None = None,
 ) -> tuple[KpiInput, IntArray, IntArray, tuple[str, ...]]:
-    """Each record's report row, and each row's period code and key."""
+    """Each record's report row (each cell's instead of each call's, when given), and each
+    row's period code and key."""
     calls, states, extras = facts.calls, facts.states, facts.extras
-    tables: list[tuple[str, IntArray, Column]] = [("calls", calls.entered_at, calls.keys(group))]
+    tables: list[tuple[str, IntArray, Column]] = []
+    if cells is None:
+        tables.append(("calls", calls.entered_at, calls.keys(group)))
     if extras.orders is not None:
         tables.append(("orders", extras.orders.created_at, extras.orders.keys(group)))
     if extras.surveys is not None:
@@ -240,9 +309,15 @@ def _rows(
     instants = [instant for _, instant, _ in tables]
     if states is not None:
         instants += [states.started_at, states.ended_at]
+    if cells is not None:  # local times, near enough for a clock that spans years
+        instants.append(cells.slot * call_cells.CELL_S)
     clock = clock_for(facts.settings.time_zone, instants)
     period_codes = [codes(clock.to_local(instant), by) for _, instant, _ in tables]
     keys = [column for _, _, column in tables]
+    if cells is not None:
+        tables.insert(0, ("calls", cells.slot, cells.keys(group)))
+        period_codes.insert(0, codes(cells.slot * call_cells.CELL_S, by))
+        keys.insert(0, cells.keys(group))
     pieces = None
     if states is not None and group is not Grouping.QUEUE:
         logged_in = np.flatnonzero(facts.logged_in).astype(np.int64)
@@ -272,6 +347,7 @@ def _rows(
         row_start=row_start,
         row_end=row_end,
         variants=variants,
+        cells=cells,
     )
     return k, row_codes, row_keys, key_names
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from hotline.core.contact_records import Outcome
 from hotline.core.contact_tables import BoolArray, FloatArray
 from hotline.core.kpi_facts import (
     Facts,
@@ -17,7 +16,9 @@ from hotline.core.kpi_facts import (
     Mask,
     Source,
     Unit,
+    after,
     ratio,
+    within,
 )
 from hotline.core.kpi_periods import covered_before
 
@@ -49,16 +50,20 @@ def _one(
     )
 
 
-def _count(mask: Mask) -> Callable[[KpiInput], FloatArray]:
-    return lambda k: k.calls(mask(k.facts))
+def _count(call_set: str) -> Callable[[KpiInput], FloatArray]:
+    return lambda k: k.count(call_set)
 
 
-def _rate(part: Mask, whole: Mask) -> Callable[[KpiInput], FloatArray]:
-    return lambda k: ratio(k.calls(part(k.facts)), k.calls(whole(k.facts)))
+def _rate(part: str, whole: str) -> Callable[[KpiInput], FloatArray]:
+    return lambda k: ratio(k.count(part), k.count(whole))
 
 
-def _mean(values: Callable[[Facts], FloatArray], mask: Mask) -> Callable[[KpiInput], FloatArray]:
-    return lambda k: k.call_mean(values(k.facts), mask(k.facts))
+def _mean(value: str, call_set: str) -> Callable[[KpiInput], FloatArray]:
+    return lambda k: k.mean(value, call_set)
+
+
+def _calls_of(call_set: str) -> Mask:
+    return lambda facts: facts.call_set(call_set)
 
 
 def _state_total(mask: Mask) -> Callable[[KpiInput], FloatArray]:
@@ -69,34 +74,31 @@ def _state_rate(part: Mask, whole: Mask) -> Callable[[KpiInput], FloatArray]:
     return lambda k: ratio(k.state_seconds(part(k.facts)), k.state_seconds(whole(k.facts)))
 
 
-def _outcome(outcome: Outcome) -> Mask:
-    return lambda facts: facts.outcome(outcome)
-
-
-_COUNTS: list[tuple[str, str, str, Mask]] = [
-    ("offered", "呼入量", "Offered calls", lambda f: f.counted),
-    ("answered", "接通量", "Answered calls", _outcome(Outcome.ANSWERED)),
-    ("abandoned", "放弃量", "Abandoned calls", _outcome(Outcome.ABANDONED)),
-    ("timeout", "排队超时量", "Queue timeouts", _outcome(Outcome.TIMEOUT)),
-    ("left_with_key", "按键离队量", "Left the queue by key", _outcome(Outcome.LEFT_WITH_KEY)),
-    ("no_agents", "无坐席量", "No agents logged in", _outcome(Outcome.NO_AGENTS)),
-    ("short_abandoned", "短时放弃量", "Short abandons (not offered)", lambda f: f.short_abandoned),
-    ("transfers", "转接量", "Transferred calls", lambda f: f.transferred),
+# Named call sets (kpi_facts.CALL_SETS), so that each figure is computed alike from the
+# calls and from their summaries.
+_COUNTS: list[tuple[str, str, str, str]] = [
+    ("offered", "呼入量", "Offered calls", "counted"),
+    ("answered", "接通量", "Answered calls", "answered"),
+    ("abandoned", "放弃量", "Abandoned calls", "abandoned"),
+    ("timeout", "排队超时量", "Queue timeouts", "timeout"),
+    ("left_with_key", "按键离队量", "Left the queue by key", "left_with_key"),
+    ("no_agents", "无坐席量", "No agents logged in", "no_agents"),
+    ("short_abandoned", "短时放弃量", "Short abandons (not offered)", "short_abandoned"),
+    ("transfers", "转接量", "Transferred calls", "transferred"),
 ]
 
 SERVICE_LEVEL_VARIANTS = ("answered_and_abandoned", "offered", "answered_and_abandoned_after_t")
 
 
 def _service_level(k: KpiInput, threshold: float) -> FloatArray:
-    facts = k.facts
     variant = k.variant("service_level")
     if variant == "answered_and_abandoned":
-        whole = k.calls(facts.answered) + k.calls(facts.abandoned)
+        whole = k.count("answered") + k.count("abandoned")
     elif variant == "offered":
-        whole = k.calls(facts.counted)
+        whole = k.count("counted")
     else:  # a call abandoned within T neither helps nor hurts
-        whole = k.calls(facts.answered) + k.calls(facts.abandoned_after(threshold))
-    return ratio(k.calls(facts.answered_within(threshold)), whole)
+        whole = k.count("answered") + k.count(after(threshold))
+    return ratio(k.count(within(threshold)), whole)
 
 
 def _threshold_columns(facts: Facts) -> tuple[str, ...]:
@@ -107,61 +109,31 @@ def _threshold_of(column: str) -> float:
     return float(column.removeprefix("service_level_").removesuffix("s"))
 
 
-_RATES: list[tuple[str, str, str, Mask, Mask]] = [
-    ("answer_rate", "接通率", "Answer rate", lambda f: f.answered, lambda f: f.counted),
-    (
-        "abandon_rate",
-        "放弃率（呼损率）",
-        "Abandon rate",
-        lambda f: f.abandoned,
-        lambda f: f.counted,
-    ),
-    ("transfer_rate", "转接率", "Transfer rate", lambda f: f.transferred, lambda f: f.answered),
+_RATES: list[tuple[str, str, str, str, str]] = [
+    ("answer_rate", "接通率", "Answer rate", "answered", "counted"),
+    ("abandon_rate", "放弃率（呼损率）", "Abandon rate", "abandoned", "counted"),
+    ("transfer_rate", "转接率", "Transfer rate", "transferred", "answered"),
     (
         "fcr_calls",
         "一次解决率（来电）",
         "First-contact resolution (calls)",
-        lambda f: f.resolved_first,
-        lambda f: f.known_caller,
+        "resolved_first",
+        "known_caller",
     ),
 ]
 
-_MEANS: list[tuple[str, str, str, Callable[[Facts], FloatArray], Mask]] = [
-    (
-        "asa",
-        "平均应答速度",
-        "Average speed of answer",
-        lambda f: f.calls.wait_s,
-        lambda f: f.answered,
-    ),
-    (
-        "average_abandon_time",
-        "平均放弃时长",
-        "Average time to abandon",
-        lambda f: f.calls.wait_s,
-        lambda f: f.abandoned,
-    ),
-    ("aht", "平均处理时长", "Average handle time", lambda f: f.handle_s, lambda f: f.answered),
-    (
-        "average_talk_time",
-        "平均通话时长",
-        "Average talk time",
-        lambda f: f.calls.talk_s,
-        lambda f: f.answered,
-    ),
-    (
-        "average_hold_time",
-        "平均保持时长",
-        "Average hold time",
-        lambda f: f.calls.hold_s,
-        lambda f: f.answered,
-    ),
+_MEANS: list[tuple[str, str, str, str, str]] = [
+    ("asa", "平均应答速度", "Average speed of answer", "wait_s", "answered"),
+    ("average_abandon_time", "平均放弃时长", "Average time to abandon", "wait_s", "abandoned"),
+    ("aht", "平均处理时长", "Average handle time", "handle_s", "answered"),
+    ("average_talk_time", "平均通话时长", "Average talk time", "talk_s", "answered"),
+    ("average_hold_time", "平均保持时长", "Average hold time", "hold_s", "answered"),
     (
         "average_acw_time",
         "平均话后处理时长",
         "Average after-call work time",
-        lambda f: f.calls.after_call_work_s,
-        lambda f: f.answered,
+        "after_call_work_s",
+        "answered",
     ),
 ]
 
@@ -182,7 +154,7 @@ def _cost_per_contact(k: KpiInput) -> FloatArray:
     assert cost is not None and states is not None
     by_team = [cost.per_team.get(team, cost.per_hour) / 3600 for team in states.team.names]
     per_second = np.array(by_team, dtype=np.float64)[states.team.codes]
-    return ratio(k.state_seconds(k.facts.logged_in, per_second), k.calls(k.facts.answered))
+    return ratio(k.state_seconds(k.facts.logged_in, per_second), k.count("answered"))
 
 
 def _every_survey(facts: Facts) -> BoolArray:
@@ -200,13 +172,16 @@ def _availability(k: KpiInput) -> FloatArray:
 
 
 BUILT_IN: tuple[KpiDefinition, ...] = (
-    *(_one(name, (zh, en), "count", _count(mask), mask) for name, zh, en, mask in _COUNTS),
+    *(
+        _one(name, (zh, en), "count", _count(call_set), _calls_of(call_set))
+        for name, zh, en, call_set in _COUNTS
+    ),
     _one(
         "service_level",
         ("服务水平（T 秒接通率）", "Service level within T"),
         "ratio",
         lambda k: _service_level(k, k.settings.service_level_s),
-        lambda f: f.answered_within(f.settings.service_level_s),
+        lambda f: f.call_set(within(f.settings.service_level_s)),
         variants=SERVICE_LEVEL_VARIANTS,
     ),
     KpiDefinition(
@@ -219,24 +194,24 @@ BUILT_IN: tuple[KpiDefinition, ...] = (
             column: _service_level(k, _threshold_of(column))
             for column in _threshold_columns(k.facts)
         },
-        behind=lambda facts, column: facts.answered_within(_threshold_of(column)),
+        behind=lambda facts, column: facts.call_set(within(_threshold_of(column))),
         columns=_threshold_columns,
         column_prefix="service_level_",
     ),
     *(
-        _one(name, (zh, en), "ratio", _rate(part, whole), part)
+        _one(name, (zh, en), "ratio", _rate(part, whole), _calls_of(part))
         for name, zh, en, part, whole in _RATES
     ),
     *(
-        _one(name, (zh, en), "seconds", _mean(values, mask), mask)
-        for name, zh, en, values, mask in _MEANS
+        _one(name, (zh, en), "seconds", _mean(value, call_set), _calls_of(call_set))
+        for name, zh, en, value, call_set in _MEANS
     ),
     _one(
         "longest_wait",
         ("最长等待时长", "Longest wait"),
         "seconds",
-        lambda k: k.call_max(k.facts.calls.wait_s, k.facts.counted),
-        lambda f: f.counted,
+        lambda k: k.longest("wait_s", "counted"),
+        _calls_of("counted"),
     ),
     _one(
         "repeat_caller_rate",
@@ -302,7 +277,7 @@ BUILT_IN: tuple[KpiDefinition, ...] = (
         "complaint_rate",
         ("投诉率（每万次接通）", "Complaints per 10,000 answered calls"),
         "per_10k",
-        lambda k: ratio(k.orders(k.facts.orders.complaint) * 10_000, k.calls(k.facts.answered)),
+        lambda k: ratio(k.orders(k.facts.orders.complaint) * 10_000, k.count("answered")),
         lambda f: f.orders.complaint,
         needs=frozenset({"calls", "orders"}),
         records="orders",

@@ -3,12 +3,19 @@
 
 A definition reads `Facts` to choose records and `KpiInput` to sum them per report
 row; `ratio` divides two such sums, leaving None (NaN) where the denominator is 0.
+
+The call sets the definitions share have names (`CALL_SETS`, `within:20`, `after:20`),
+and so do the call values summed over them (`CALL_VALUES`). A definition that counts and
+sums by name (`KpiInput.count`, `mean`, `longest`) is computed alike from the calls and
+from their 15-minute summaries (call_cells); one that needs the calls themselves
+(`KpiInput.calls` with a mask of its own, `distinct_callers`) raises `MissingMeasure` on
+summaries, and the report is computed from the calls instead.
 """
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -27,6 +34,9 @@ from hotline.core.contact_tables import (
     SurveyTable,
 )
 from hotline.core.kpi_periods import IntArray, distinct_pairs_per_row, order_by, pack
+
+if TYPE_CHECKING:
+    from hotline.core.call_cells import CallCells
 
 Unit = Literal["count", "ratio", "seconds", "score", "per_10k", "currency"]
 Source = Literal["calls", "states", "orders", "surveys", "outages", "staff_cost"]
@@ -66,6 +76,34 @@ class KpiSettings:
 
 
 # ---------------------------------------------------------------- facts per record
+
+# The named call sets: these, and `within:T` (answered with a wait of at most T seconds)
+# and `after:T` (abandoned after more than T seconds) for any threshold T.
+CALL_SETS = (
+    "counted",
+    *(str(outcome) for outcome in Outcome),
+    "short_abandoned",
+    "transferred",
+    "known_caller",
+    "resolved_first",
+    "repeat_contact",
+)
+CALL_VALUES = ("wait_s", "talk_s", "hold_s", "after_call_work_s", "handle_s")
+
+
+class MissingMeasure(LookupError):
+    """A figure needs what the records at hand do not hold (the calls themselves, when
+    only their summaries were read)."""
+
+
+def within(threshold: float) -> str:
+    """The name of the set of calls answered within `threshold` seconds."""
+    return f"within:{threshold:g}"
+
+
+def after(threshold: float) -> str:
+    """The name of the set of calls abandoned after more than `threshold` seconds."""
+    return f"after:{threshold:g}"
 
 
 class Facts:
@@ -136,6 +174,27 @@ class Facts:
     def abandoned_after(self, threshold: float) -> BoolArray:
         wait = self.calls.wait_s
         return self._once(("late", threshold), lambda: self.abandoned & (wait > threshold))
+
+    def call_set(self, name: str) -> BoolArray:
+        """The calls of a named set (CALL_SETS, within:T, after:T)."""
+        kind, _, threshold = name.partition(":")
+        if kind == "within" and threshold:
+            return self.answered_within(float(threshold))
+        if kind == "after" and threshold:
+            return self.abandoned_after(float(threshold))
+        if name in Outcome.__members__.values():
+            return self.outcome(Outcome(name))
+        if name not in CALL_SETS:
+            raise ValueError(f"no call set named {name!r}")
+        mask: BoolArray = getattr(self, name)
+        return mask
+
+    def call_values(self, name: str) -> FloatArray:
+        """A named value of every call (CALL_VALUES)."""
+        if name not in CALL_VALUES:
+            raise ValueError(f"no call value named {name!r}")
+        values: FloatArray = self.handle_s if name == "handle_s" else getattr(self.calls, name)
+        return values
 
     @cached_property
     def transferred(self) -> BoolArray:
@@ -282,7 +341,9 @@ def ratio(part: FloatArray, whole: FloatArray) -> FloatArray:
 class KpiInput:
     """The facts, and the report row of every record, that definitions compute from.
 
-    `piece_*` are the logged-in state intervals cut at period boundaries, and
+    `call_row` is the report row of every call, or of every cell when the calls come as
+    their summaries (`cells`). `piece_*` are the logged-in state intervals cut at period
+    boundaries, and
     `has_states` tells the rows whose group key has any state interval at all (None
     without agent states, or grouped by queue); the other rows are None without their
     table. `variants` holds the variant of every KPI that has them.
@@ -300,6 +361,7 @@ class KpiInput:
     row_start: IntArray  # the instants each row's period starts and ends
     row_end: IntArray
     variants: Mapping[str, str]
+    cells: "CallCells | None" = None
     _counts: dict[int, tuple[BoolArray, FloatArray]] = field(default_factory=dict)
 
     @property
@@ -315,23 +377,56 @@ class KpiInput:
         chosen = None if weights is None else weights[mask]
         return np.bincount(row[mask], weights=chosen, minlength=self.rows).astype(np.float64)
 
+    def count(self, call_set: str) -> FloatArray:
+        """How many calls of the named set each row holds."""
+        if self.cells is None:
+            return self.calls(self.facts.call_set(call_set))
+        return self._weighted(self.cells.count(call_set))
+
+    def mean(self, value: str, call_set: str) -> FloatArray:
+        """The mean of a named value over the calls of a named set, per row."""
+        if self.cells is None:
+            return self.call_mean(self.facts.call_values(value), self.facts.call_set(call_set))
+        return ratio(self._weighted(self.cells.total(value, call_set)), self.count(call_set))
+
+    def _weighted(self, weights: FloatArray) -> FloatArray:
+        """The weights summed per report row of their call (or cell)."""
+        summed = np.bincount(self.call_row, weights=weights, minlength=self.rows)
+        return summed.astype(np.float64, copy=False)
+
+    def longest(self, value: str, call_set: str) -> FloatArray:
+        """The largest named value among the calls of a named set, per row (NaN if none)."""
+        if self.cells is None:
+            return self.call_max(self.facts.call_values(value), self.facts.call_set(call_set))
+        out = np.full(self.rows, -np.inf)
+        np.fmax.at(out, self.call_row, self.cells.longest(value, call_set))  # NaN: no call
+        return np.where(np.isneginf(out), np.nan, out)
+
     def calls(self, mask: BoolArray) -> FloatArray:
         """How many calls of the mask each row holds."""
+        self._need_calls()
         cached = self._counts.get(id(mask))
         if cached is None or cached[0] is not mask:  # kept with its mask so the id stays its own
             cached = self._counts[id(mask)] = (mask, self._sum(self.call_row, mask, None))
         return cached[1]
 
+    def _need_calls(self) -> None:
+        if self.cells is not None:
+            raise MissingMeasure("this figure is made of the calls themselves")
+
     def call_mean(self, values: FloatArray, mask: BoolArray) -> FloatArray:
+        self._need_calls()
         return ratio(self._sum(self.call_row, mask, values), self.calls(mask))
 
     def call_max(self, values: FloatArray, mask: BoolArray) -> FloatArray:
+        self._need_calls()
         out = np.full(self.rows, -np.inf)
         np.maximum.at(out, self.call_row[mask], values[mask])
         return np.where(np.isneginf(out), np.nan, out)
 
     def distinct_callers(self, mask: BoolArray) -> FloatArray:
         """How many distinct numbers the calls of the mask come from, per row."""
+        self._need_calls()
         callers = self.facts.calls.caller.codes[mask]
         return distinct_pairs_per_row(self.call_row[mask], callers, self.rows).astype(np.float64)
 

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from hotline.core.contact_kpis import (
     KPIS,
     KpiRow,
+    computable_from_cells,
     compute,
+    compute_from_cells,
     definition_of,
     kpi_names,
     records_behind,
@@ -27,6 +29,7 @@ from hotline.core.kpi_facts import KpiSettings
 from hotline.core.kpi_periods import Period
 from hotline.core.kpi_targets import Target, parse_targets
 from hotline.reports import tables
+from hotline.reports.call_summaries import call_cells_for
 
 VIEW_CONTACT_REPORTS = "reports.view_contact_reports"
 # Interval rows of a long range would be more than a page (or a person) can take in.
@@ -110,14 +113,12 @@ def read_query(params: Mapping[str, str], today: datetime.date) -> CallReportQue
     return CallReportQuery(start, end, Period(by), Grouping(group), kpis or None)
 
 
-def _inputs(query: CallReportQuery, kpi_settings_: KpiSettings, kpis: tuple[str, ...] | None):
-    """The tables the KPIs need: agent states (most of the reading) only when a KPI made
-    of them is asked for, and not by queue, where those are None by definition."""
+def _others(query: CallReportQuery, kpis: tuple[str, ...] | None):
+    """The tables besides the calls that the KPIs need: agent states (most of the reading)
+    only when a KPI made of them is asked for, and not by queue, where those are None by
+    definition."""
     start, end = query.local_range()
     needs = set().union(*(KPIS[name].needs for name in (kpis or KPIS)))
-    # Calls after the range are read too: whether a call was resolved at first contact
-    # depends on the calls of the next FCR window.
-    calls = tables.call_table(start, end + datetime.timedelta(seconds=kpi_settings_.fcr_window_s))
     states = (
         tables.state_table(start, end)
         if "states" in needs and query.group is not Grouping.QUEUE
@@ -128,12 +129,36 @@ def _inputs(query: CallReportQuery, kpi_settings_: KpiSettings, kpis: tuple[str,
         outages=tables.outages(start, end) if "outages" in needs else None,
         staff_cost=StaffCost(per_hour=settings.HOTLINE_STAFF_COST_PER_HOUR),
     )
+    return states, extras
+
+
+def _inputs(query: CallReportQuery, kpi_settings_: KpiSettings, kpis: tuple[str, ...] | None):
+    start, end = query.local_range()
+    # Calls after the range are read too: whether a call was resolved at first contact
+    # depends on the calls of the next FCR window.
+    calls = tables.call_table(start, end + datetime.timedelta(seconds=kpi_settings_.fcr_window_s))
+    states, extras = _others(query, kpis)
     return calls, states, extras, int(end.timestamp())
 
 
 def call_report(query: CallReportQuery) -> list[KpiRow]:
-    """The KPI rows of the query, sorted by period and group key."""
+    """The KPI rows of the query, sorted by period and group key: from the days' call
+    summaries when every KPI asked for comes out of them, else from the calls."""
     chosen = kpi_settings()
+    if query.group in (Grouping.QUEUE, Grouping.SKILL_GROUP) and computable_from_cells(
+        query.kpis, chosen
+    ):
+        cells = call_cells_for(query.start, query.end, chosen)
+        states, extras = _others(query, query.kpis)
+        return compute_from_cells(
+            cells,
+            states,
+            extras,
+            by=query.by,
+            group=query.group,
+            kpis=query.kpis,
+            settings=chosen,
+        )
     calls, states, extras, until = _inputs(query, chosen, query.kpis)
     return compute(
         calls,

@@ -1,0 +1,258 @@
+"""Calls summed per 15-minute interval and queue (话务汇总): the counts, totals and
+longest waits that the call KPIs are made of, so that a long range is read as cells
+rather than as every call again.
+
+A cell holds the calls of one queue that entered it in one 15-minute interval on the
+local clock: how many are in each named call set (kpi_facts.CALL_SETS, and within:T and
+after:T for each threshold the settings report), the totals of each call value over the
+answered calls and of the wait over the abandoned ones, and the longest wait of the
+offered calls. Every report period is a run of whole 15-minute intervals, so a figure
+made of counts, sums and maxima comes out of the cells as it comes out of the calls
+(contact_kpis.compute_from_cells). A cell's calls are counted with the facts of every
+call around them: whether a call was resolved at first contact depends on the calls of
+the FCR window after it, which the summarised table must hold.
+"""
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hotline.core.contact_tables import FloatArray, Grouping
+from hotline.core.kpi_facts import (
+    CALL_SETS,
+    CALL_VALUES,
+    Facts,
+    KpiSettings,
+    MissingMeasure,
+    after,
+    within,
+)
+from hotline.core.kpi_periods import Column, IntArray, Period, clock_for, codes
+
+CELL_S = 900
+CELLS_PER_DAY = 86_400 // CELL_S
+_FORMAT = 1  # bumped when the stored layout changes, so older summaries are rebuilt
+
+
+def thresholds(settings: KpiSettings) -> tuple[float, ...]:
+    return tuple(sorted({settings.service_level_s, *settings.reported_thresholds_s}))
+
+
+def counted_sets(settings: KpiSettings) -> tuple[str, ...]:
+    """The call sets a cell counts under these settings."""
+    limits = thresholds(settings)
+    return (*CALL_SETS, *map(within, limits), *map(after, limits))
+
+
+TOTALS = (*((value, "answered") for value in CALL_VALUES), ("wait_s", "abandoned"))
+LONGEST = (("wait_s", "counted"),)
+
+
+def settings_key(settings: KpiSettings) -> str:
+    """What a stored summary depends on besides the calls: a summary made under another
+    key is out of date. Variants and the repeat-caller rule are not in it: the cells hold
+    what every variant needs, and repeat callers are counted from the calls."""
+    return json.dumps(
+        [
+            _FORMAT,
+            thresholds(settings),
+            settings.short_abandon_s,
+            settings.fcr_window_s,
+            settings.time_zone,
+        ]
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class CallCells:
+    """Cells in any order: `slot` is each one's interval15 code on the local clock,
+    `counts` / `totals` / `longest` hold one column per entry of the names beside them
+    (longest is NaN in a cell without an offered call)."""
+
+    slot: IntArray
+    queue: Column
+    skill_group: Column
+    count_names: tuple[str, ...]
+    counts: NDArray[np.int64]
+    totals: FloatArray
+    longest_of: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.slot)
+
+    def keys(self, group: Grouping) -> Column:
+        if group is Grouping.QUEUE:
+            return self.queue
+        if group is Grouping.SKILL_GROUP:
+            return self.skill_group
+        raise MissingMeasure(f"summaries are kept by queue, not by {group}")
+
+    def count(self, call_set: str) -> FloatArray:
+        if call_set not in self.count_names:
+            raise MissingMeasure(f"summaries do not count {call_set!r}")
+        return self.counts[:, self.count_names.index(call_set)].astype(np.float64)
+
+    def total(self, value: str, call_set: str) -> FloatArray:
+        if (value, call_set) not in TOTALS:
+            raise MissingMeasure(f"summaries do not total {value} over {call_set}")
+        return self.totals[:, TOTALS.index((value, call_set))]
+
+    def longest(self, value: str, call_set: str) -> FloatArray:
+        if (value, call_set) not in LONGEST:
+            raise MissingMeasure(f"summaries keep no longest {value} of {call_set}")
+        return self.longest_of[:, LONGEST.index((value, call_set))]
+
+    def with_skill_groups(self, skill_group_of: Mapping[str, str]) -> "CallCells":
+        """The cells with each queue's skill group ("" for a queue in none)."""
+        per_queue = Column.of([skill_group_of.get(queue, "") for queue in self.queue.names])
+        return replace(self, skill_group=Column(per_queue.codes[self.queue.codes], per_queue.names))
+
+    def days(self) -> Iterator[tuple[int, "CallCells"]]:
+        """The cells of each local day (days since 1970 on the local clock), in order."""
+        day = self.slot // CELLS_PER_DAY
+        order = np.argsort(day, kind="stable")
+        bounds = np.flatnonzero(np.diff(day[order])) + 1
+        for part in np.split(order, bounds) if len(order) else []:
+            yield int(day[part[0]]), self.take(part)
+
+    def take(self, index: IntArray) -> "CallCells":
+        return CallCells(
+            self.slot[index],
+            self.queue.take(index),
+            self.skill_group.take(index),
+            self.count_names,
+            self.counts[index],
+            self.totals[index],
+            self.longest_of[index],
+        )
+
+
+def empty(settings: KpiSettings) -> CallCells:
+    names = counted_sets(settings)
+    return CallCells(
+        slot=np.zeros(0, dtype=np.int64),
+        queue=Column.blank(0),
+        skill_group=Column.blank(0),
+        count_names=names,
+        counts=np.zeros((0, len(names)), dtype=np.int64),
+        totals=np.zeros((0, len(TOTALS))),
+        longest_of=np.zeros((0, len(LONGEST))),
+    )
+
+
+def summarise(facts: Facts) -> CallCells:
+    """The cells of the facts' calls, by queue (the skill group left blank)."""
+    calls, settings = facts.calls, facts.settings
+    if not len(calls):
+        return empty(settings)
+    clock = clock_for(settings.time_zone, [calls.entered_at])
+    slot = codes(clock.to_local(calls.entered_at), Period.INTERVAL15)
+    queues = max(len(calls.queue.names), 1)
+    cell_keys, cell_of = np.unique(slot * queues + calls.queue.codes, return_inverse=True)
+    cell_of = cell_of.reshape(-1)
+    size = len(cell_keys)
+    names = counted_sets(settings)
+    counts = np.column_stack(
+        [np.bincount(cell_of[facts.call_set(name)], minlength=size) for name in names]
+    ).astype(np.int64)
+    totals = np.column_stack(
+        [
+            np.bincount(
+                cell_of[mask := facts.call_set(call_set)],
+                weights=facts.call_values(value)[mask],
+                minlength=size,
+            )
+            for value, call_set in TOTALS
+        ]
+    ).astype(np.float64, copy=False)
+    longest = np.full((size, len(LONGEST)), -np.inf)
+    for column, (value, call_set) in enumerate(LONGEST):
+        mask = facts.call_set(call_set)
+        np.maximum.at(longest[:, column], cell_of[mask], facts.call_values(value)[mask])
+    longest[np.isneginf(longest)] = np.nan
+    queue_names = calls.queue.names if calls.queue.names else ("",)
+    return CallCells(
+        slot=cell_keys // queues,
+        queue=Column(cell_keys % queues, tuple(queue_names)),
+        skill_group=Column.blank(size),
+        count_names=names,
+        counts=counts,
+        totals=totals,
+        longest_of=longest,
+    )
+
+
+def concat(parts: Sequence[CallCells], settings: KpiSettings) -> CallCells:
+    """The cells of all the parts, their queues merged; every part is counted under
+    `settings` (its `count_names` must be `counted_sets(settings)`)."""
+    names = counted_sets(settings)
+    kept = [part for part in parts if len(part)]
+    if any(part.count_names != names for part in kept):
+        raise ValueError("cells counted under other settings cannot be merged")
+    if not kept:
+        return empty(settings)
+    queues = sorted(set().union(*(part.queue.names for part in kept)))
+    position = {queue: code for code, queue in enumerate(queues)}
+    recoded = [
+        np.array([position[name] for name in part.queue.names], dtype=np.int64)[part.queue.codes]
+        for part in kept
+    ]
+    return CallCells(
+        slot=np.concatenate([part.slot for part in kept]),
+        queue=Column(np.concatenate(recoded), tuple(queues)),
+        skill_group=Column.blank(sum(len(part) for part in kept)),
+        count_names=names,
+        counts=np.concatenate([part.counts for part in kept]),
+        totals=np.concatenate([part.totals for part in kept]),
+        longest_of=np.concatenate([part.longest_of for part in kept]),
+    )
+
+
+def to_bytes(cells: CallCells) -> bytes:
+    """The cells as stored: a JSON header (its length first, 4 bytes) and the columns."""
+    header = json.dumps(
+        {"queues": cells.queue.names, "counts": cells.count_names, "cells": len(cells)}
+    ).encode()
+    return b"".join(
+        [
+            len(header).to_bytes(4, "little"),
+            header,
+            cells.slot.astype("<i4").tobytes(),
+            cells.queue.codes.astype("<i4").tobytes(),
+            cells.counts.astype("<i4").tobytes(),
+            cells.totals.astype("<f8").tobytes(),
+            cells.longest_of.astype("<f8").tobytes(),
+        ]
+    )
+
+
+def from_bytes(data: bytes | memoryview) -> CallCells:
+    """Cells as `to_bytes` stored them; the columns are read-only views of `data`."""
+    length = int.from_bytes(data[:4], "little")
+    header = json.loads(bytes(data[4 : 4 + length]))
+    size, names = header["cells"], tuple(header["counts"])
+    offset = 4 + length
+
+    def read(dtype: str, count: int) -> NDArray[np.generic]:
+        nonlocal offset
+        array = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
+        offset += array.nbytes
+        return array
+
+    slot = read("<i4", size).astype(np.int64)
+    queue = read("<i4", size).astype(np.int64)
+    counts = read("<i4", size * len(names)).reshape(size, len(names)).astype(np.int64)
+    totals = read("<f8", size * len(TOTALS)).reshape(size, len(TOTALS)).astype(np.float64)
+    longest = read("<f8", size * len(LONGEST)).reshape(size, len(LONGEST)).astype(np.float64)
+    return CallCells(
+        slot=slot,
+        queue=Column(queue, tuple(header["queues"])),
+        skill_group=Column.blank(size),
+        count_names=names,
+        counts=counts,
+        totals=totals,
+        longest_of=longest,
+    )
