@@ -15,8 +15,10 @@
    `import_telephony_files([path], "queue_log")` in a child process: wall time, lines/s,
    the child's peak RSS (its VmHWM) and CPU, PostgreSQL's CPU over the same time.
 3. Times interval30 × queue KPIs for March and for the whole year through
-   `call_report(CallReportQuery(...))`, the API's path (tables read from PostgreSQL, every
-   registered KPI), again with only the eight KPIs the peers compute, and in parts.
+   `call_report(CallReportQuery(...))`, the API's path: with every registered KPI (from the
+   calls, since repeat callers need them), with only the eight KPIs the peers compute (from
+   the day summaries; the first run builds them from the calls), and in parts. The targets
+   are judged on the eight, the figures every side computes.
 4. Exports the stored calls once and has benchmarks.kpi_peers compute the same eight KPIs
    with a plain pandas script and a hand-written DuckDB query; checks their figures
    against Hotline's on a sample of rows.
@@ -752,12 +754,13 @@ def report(figures: dict) -> tuple[list[str], bool]:
             duck, panda = peers["duckdb"][name], peers["pandas"][name]
             every, core = ours["all_kpis"]["best_s"], ours["core_kpis"]["best_s"]
             compute_core = ours["compute_core"]["best_s"]
-            of_duckdb = every / duck["file"]["best_s"]
-            over_pandas = panda["file"]["best_s"] / every
+            # Judged on the KPIs the peers compute too: the same eight figures each side.
+            of_duckdb = core / duck["file"]["best_s"]
+            over_pandas = panda["file"]["best_s"] / core
             lines.append(
-                f"| {name} | {of_duckdb:.1f}× | {core / duck['file']['best_s']:.1f}× "
-                f"| {compute_core / duck['memory']['best_s']:.1f}× | {over_pandas:.2f}× "
-                f"| {panda['file']['best_s'] / core:.2f}× "
+                f"| {name} | {every / duck['file']['best_s']:.1f}× | {of_duckdb:.1f}× "
+                f"| {compute_core / duck['memory']['best_s']:.1f}× "
+                f"| {panda['file']['best_s'] / every:.2f}× | {over_pandas:.2f}× "
                 f"| {panda['memory']['best_s'] / compute_core:.2f}× |"
             )
             verdicts.append(
@@ -809,6 +812,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="import under cProfile and say where the time went; no KPIs",
     )
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument(
+        "--keep-database", action="store_true", help="leave the database for a closer look"
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
     seats = args.seats or max(round(SEATS_AT_FULL_SIZE * args.lines / LINES), 5)
@@ -905,7 +911,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 }
         finally:
             connections.close_all()
-            drop_database(url)
+            if args.keep_database:
+                say(f"the database is kept: {url}")
+            else:
+                drop_database(url)
         figures["load_average_after"] = os.getloadavg()[0]
         lines, met = report(figures)
         print("\n".join(lines))

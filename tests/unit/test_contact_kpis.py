@@ -632,7 +632,7 @@ def test_outcomes_may_be_given_as_codes_or_values():
 
 
 def test_an_empty_table_gives_no_rows():
-    assert compute(table_of(), by="day", group="agent", settings=DEFAULTS) == []
+    assert list(compute(table_of(), by="day", group="agent", settings=DEFAULTS)) == []
 
 
 # ------------------------------------------------------------------ properties

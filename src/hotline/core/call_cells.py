@@ -16,6 +16,7 @@ the FCR window after it, which the summarised table must hold.
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -76,9 +77,9 @@ class CallCells:
     queue: Column
     skill_group: Column
     count_names: tuple[str, ...]
-    counts: NDArray[np.int64]
-    totals: FloatArray
-    longest_of: FloatArray
+    counts: NDArray[np.integer[Any]]
+    totals: NDArray[np.floating[Any]]
+    longest_of: NDArray[np.floating[Any]]
 
     def __len__(self) -> int:
         return len(self.slot)
@@ -98,12 +99,12 @@ class CallCells:
     def total(self, value: str, call_set: str) -> FloatArray:
         if (value, call_set) not in TOTALS:
             raise MissingMeasure(f"summaries do not total {value} over {call_set}")
-        return self.totals[:, TOTALS.index((value, call_set))]
+        return self.totals[:, TOTALS.index((value, call_set))].astype(np.float64)
 
     def longest(self, value: str, call_set: str) -> FloatArray:
         if (value, call_set) not in LONGEST:
             raise MissingMeasure(f"summaries keep no longest {value} of {call_set}")
-        return self.longest_of[:, LONGEST.index((value, call_set))]
+        return self.longest_of[:, LONGEST.index((value, call_set))].astype(np.float64)
 
     def with_skill_groups(self, skill_group_of: Mapping[str, str]) -> "CallCells":
         """The cells with each queue's skill group ("" for a queue in none)."""
@@ -211,48 +212,71 @@ def concat(parts: Sequence[CallCells], settings: KpiSettings) -> CallCells:
     )
 
 
+def _narrowest_int(values: NDArray[Any]) -> str:
+    top = int(values.max()) if len(values) else 0
+    return "<u1" if top < 2**8 else "<u2" if top < 2**16 else "<i4"
+
+
+def _narrowest_float(values: NDArray[Any]) -> str:
+    """float32 when it holds every value exactly (whole seconds below 2**24, as telephony
+    systems write them), else float64."""
+    known = values[~np.isnan(values)]
+    exact = np.all(known == np.round(known)) and np.all(np.abs(known) < 2**24)
+    return "<f4" if exact else "<f8"
+
+
 def to_bytes(cells: CallCells) -> bytes:
-    """The cells as stored: a JSON header (its length first, 4 bytes) and the columns."""
+    """The cells as stored: a JSON header (its length first, 4 bytes), then the columns,
+    each in the narrowest type that holds its values exactly (a day's summary is read
+    whole by every report that covers it)."""
+    first_slot = int(cells.slot.min()) if len(cells) else 0
+    columns = {
+        "slot": cells.slot - first_slot,
+        "queue": cells.queue.codes,
+        "counts": cells.counts,
+        "totals": cells.totals,
+        "longest": cells.longest_of,
+    }
+    types = {
+        name: _narrowest_float(values) if values.dtype.kind == "f" else _narrowest_int(values)
+        for name, values in columns.items()
+    }
     header = json.dumps(
-        {"queues": cells.queue.names, "counts": cells.count_names, "cells": len(cells)}
+        {
+            "queues": cells.queue.names,
+            "counts": cells.count_names,
+            "cells": len(cells),
+            "first_slot": first_slot,
+            "types": types,
+        }
     ).encode()
     return b"".join(
         [
             len(header).to_bytes(4, "little"),
             header,
-            cells.slot.astype("<i4").tobytes(),
-            cells.queue.codes.astype("<i4").tobytes(),
-            cells.counts.astype("<i4").tobytes(),
-            cells.totals.astype("<f8").tobytes(),
-            cells.longest_of.astype("<f8").tobytes(),
+            *(values.astype(types[name]).tobytes() for name, values in columns.items()),
         ]
     )
 
 
 def from_bytes(data: bytes | memoryview) -> CallCells:
-    """Cells as `to_bytes` stored them; the columns are read-only views of `data`."""
+    """Cells as `to_bytes` stored them; the figures are read-only views of `data`."""
     length = int.from_bytes(data[:4], "little")
     header = json.loads(bytes(data[4 : 4 + length]))
-    size, names = header["cells"], tuple(header["counts"])
+    size, names, types = header["cells"], tuple(header["counts"]), header["types"]
+    widths = {"slot": 1, "queue": 1, "counts": len(names), "totals": len(TOTALS)}
+    widths["longest"] = len(LONGEST)
     offset = 4 + length
-
-    def read(dtype: str, count: int) -> NDArray[np.generic]:
-        nonlocal offset
-        array = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
-        offset += array.nbytes
-        return array
-
-    slot = read("<i4", size).astype(np.int64)
-    queue = read("<i4", size).astype(np.int64)
-    counts = read("<i4", size * len(names)).reshape(size, len(names)).astype(np.int64)
-    totals = read("<f8", size * len(TOTALS)).reshape(size, len(TOTALS)).astype(np.float64)
-    longest = read("<f8", size * len(LONGEST)).reshape(size, len(LONGEST)).astype(np.float64)
+    columns: dict[str, NDArray[Any]] = {}
+    for name, width in widths.items():
+        columns[name] = np.frombuffer(data, types[name], size * width, offset)
+        offset += columns[name].nbytes
     return CallCells(
-        slot=slot,
-        queue=Column(queue, tuple(header["queues"])),
+        slot=columns["slot"].astype(np.int64) + header["first_slot"],
+        queue=Column(columns["queue"].astype(np.int64), tuple(header["queues"])),
         skill_group=Column.blank(size),
         count_names=names,
-        counts=counts,
-        totals=totals,
-        longest_of=longest,
+        counts=columns["counts"].reshape(size, len(names)),
+        totals=columns["totals"].reshape(size, len(TOTALS)),
+        longest_of=columns["longest"].reshape(size, len(LONGEST)),
     )

@@ -18,6 +18,7 @@ The rules every definition keeps:
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
@@ -161,6 +162,35 @@ class KpiRow:
         return f"KpiRow({self.period!r}, {self.group_key!r}, {self.values!r})"
 
 
+class KpiRows(Sequence[KpiRow]):
+    """A report's rows, each made when it is looked at: a year of 30-minute rows is two
+    hundred thousand of them, and the figures are already in one matrix."""
+
+    __slots__ = ("_report", "_count")
+
+    def __init__(self, report: _Report, count: int) -> None:
+        self._report, self._count = report, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> KpiRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[KpiRow]: ...
+
+    def __getitem__(self, index: int | slice) -> KpiRow | list[KpiRow]:
+        if isinstance(index, slice):
+            return [KpiRow(self._report, n) for n in range(*index.indices(self._count))]
+        if not -self._count <= index < self._count:
+            raise IndexError("report row out of range")
+        return KpiRow(self._report, index % self._count)
+
+    def __repr__(self) -> str:
+        return f"KpiRows({self._count} rows)"
+
+
 def compute(
     table: CallTable,
     states: StateTable | None = None,
@@ -171,7 +201,7 @@ def compute(
     kpis: Sequence[str] | None = None,
     settings: KpiSettings,
     counted_until: int | None = None,
-) -> list[KpiRow]:
+) -> KpiRows:
     """The KPIs (every registered one unless named) per period and group, sorted by both.
 
     A row exists for each period and group key holding a call, a logged-in state
@@ -196,7 +226,7 @@ def compute_from_cells(
     group: Grouping | str,
     kpis: Sequence[str] | None = None,
     settings: KpiSettings,
-) -> list[KpiRow]:
+) -> KpiRows:
     """As `compute`, from the calls' 15-minute summaries (call_cells) instead of the calls:
     the same rows and figures, without call ids. MissingMeasure when a KPI asked for is
     made of the calls themselves (distinct callers, a mask of its own) or the grouping is
@@ -236,7 +266,7 @@ def _report(
     definitions: Sequence[KpiDefinition],
     period: Period,
     call_ids: IntArray | None,
-) -> list[KpiRow]:
+) -> KpiRows:
     k, row_codes, row_keys, key_names = rows
     facts = k.facts
     have = {"calls"} | {
@@ -257,7 +287,10 @@ def _report(
         for name in definition.column_names(facts):
             columns[name] = made.get(name, np.full(k.rows, np.nan))
             whole.append(definition.unit == "count")
-    distinct, row_period = np.unique(row_codes, return_inverse=True)
+    # The rows come sorted by period: each new code starts the next distinct period.
+    new_period = np.ones(len(row_codes), dtype=np.bool_)
+    new_period[1:] = row_codes[1:] != row_codes[:-1]
+    distinct, row_period = row_codes[new_period], np.cumsum(new_period) - 1
     ids, starts = (
         ids_by_row(k.call_row, call_ids, k.rows)
         if call_ids is not None
@@ -274,7 +307,7 @@ def _report(
         ids=ids,
         starts=starts,
     )
-    return list(map(KpiRow, [report] * k.rows, range(k.rows)))
+    return KpiRows(report, k.rows)
 
 
 def _facts(

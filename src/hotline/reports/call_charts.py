@@ -1,5 +1,7 @@
 """Charts of the call report (see hotline.svg_charts)."""
 
+from collections.abc import Sequence
+
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
@@ -12,7 +14,7 @@ _MOST_LINES = 6
 _MOST_TICKS = 12
 
 
-def service_level_chart(rows: list[KpiRow], target: Target | None) -> str:
+def service_level_chart(rows: Sequence[KpiRow], target: Target | None) -> str:
     """Service level per period, a line for each of the busiest groups and a dashed one for
     the target, as an SVG document; "" when there are fewer than two periods."""
     periods = sorted({row.period for row in rows})

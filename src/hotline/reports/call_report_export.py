@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -13,11 +14,11 @@ _PERCENT = "0.0%"
 _NUMBER_FORMATS = {"ratio": _PERCENT, "seconds": "0.0", "currency": "0.00", "count": "0"}
 
 
-def _columns(rows: list[KpiRow]) -> list[str]:
+def _columns(rows: Sequence[KpiRow]) -> list[str]:
     return list(rows[0].values) if rows else []
 
 
-def to_csv(rows: list[KpiRow], query: CallReportQuery) -> str:
+def to_csv(rows: Sequence[KpiRow], query: CallReportQuery) -> str:
     """Registered KPI names as the header, as `hotline kpi --format csv` writes it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -34,7 +35,7 @@ def to_csv(rows: list[KpiRow], query: CallReportQuery) -> str:
     return out.getvalue()
 
 
-def to_xlsx(rows: list[KpiRow], query: CallReportQuery) -> bytes:
+def to_xlsx(rows: Sequence[KpiRow], query: CallReportQuery) -> bytes:
     """A sheet with a row of Chinese names over a row of registered names, then the data;
     rates as percentages, empty where a KPI has no figure."""
     book = Workbook()

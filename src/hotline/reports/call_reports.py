@@ -6,7 +6,7 @@ local days, `start` to `end` inclusive.
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -141,7 +141,7 @@ def _inputs(query: CallReportQuery, kpi_settings_: KpiSettings, kpis: tuple[str,
     return calls, states, extras, int(end.timestamp())
 
 
-def call_report(query: CallReportQuery) -> list[KpiRow]:
+def call_report(query: CallReportQuery) -> Sequence[KpiRow]:
     """The KPI rows of the query, sorted by period and group key: from the days' call
     summaries when every KPI asked for comes out of them, else from the calls."""
     chosen = kpi_settings()

@@ -1,5 +1,6 @@
 """The call report page (话务报表), its export, and the records behind each figure."""
 
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required, permission_required
@@ -126,7 +127,7 @@ def _columns() -> list[dict]:
     return columns
 
 
-def _shown_rows(rows: list[KpiRow], columns: list[dict], query: CallReportQuery) -> list[dict]:
+def _shown_rows(rows: Sequence[KpiRow], columns: list[dict], query: CallReportQuery) -> list[dict]:
     base = _query_params(query)
     shown = []
     for row in rows:
