@@ -140,3 +140,18 @@ def test_a_write_while_a_summary_is_made_keeps_it_out_of_date(calls, monkeypatch
     assert not current()
     assert report()[("2026-11-02", "BB")]["offered"] == 5
     assert current()
+
+
+def test_the_report_page_by_queue_reads_the_summaries(client, cast, calls, monkeypatch):  # noqa: F811
+    report()
+
+    def no_calls(*_args, **_kwargs):
+        raise AssertionError("the page read the calls")
+
+    monkeypatch.setattr(call_summaries.tables, "call_table", no_calls)
+    client.force_login(cast["laozhang"])
+    page = client.get(
+        "/reports/calls/", {"from": "2026-11-02", "to": "2026-11-02", "by": "day", "group": "queue"}
+    )
+    assert page.status_code == 200
+    assert "kpi=answered" in page.content.decode()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotline.core import call_cells
+from hotline.core import call_cells, contact_kpis
 from hotline.core.contact_kpis import (
     computable_from_cells,
     compute,
@@ -16,7 +16,7 @@ from hotline.core.contact_kpis import (
     kpi_names,
 )
 from hotline.core.contact_tables import KpiExtras, Outages
-from hotline.core.kpi_facts import Facts, KpiSettings, MissingMeasure
+from hotline.core.kpi_facts import Facts, KpiDefinition, KpiSettings, MissingMeasure
 from hotline.core.kpi_periods import Column
 from tests.unit.test_contact_kpis import (
     AROUND_T,
@@ -102,6 +102,26 @@ def test_figures_of_the_calls_themselves_are_not_computed_from_summaries():
     cells = call_cells.summarise(Facts(AROUND_T, None, KpiExtras(), DEFAULTS))
     with pytest.raises(MissingMeasure):
         compute_from_cells(cells, by="day", group="agent", kpis=["offered"], settings=DEFAULTS)
+
+
+def test_a_registered_kpi_made_of_calls_and_states_is_not_taken_for_a_summary_one(monkeypatch):
+    monkeypatch.setattr(contact_kpis, "KPIS", dict(contact_kpis.KPIS))
+    contact_kpis.register(
+        KpiDefinition(
+            name="long_talks_per_hour",
+            label_zh="每签入小时长通话量",
+            label_en="Long talks per logged-in hour",
+            unit="ratio",
+            needs=frozenset({"calls", "states"}),
+            compute=lambda k: {
+                "long_talks_per_hour": k.calls(k.facts.calls.talk_s > 240)
+                / k.state_seconds(k.facts.logged_in)
+            },
+            behind=None,
+        )
+    )
+    assert not computable_from_cells(["long_talks_per_hour"], DEFAULTS)
+    assert computable_from_cells(["occupancy", "cost_per_contact"], DEFAULTS)
 
 
 def test_a_report_from_summaries_holds_no_call_ids():

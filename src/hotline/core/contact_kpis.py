@@ -31,6 +31,8 @@ from hotline.core.contact_tables import (
     Grouping,
     KpiExtras,
     OrderTable,
+    Outages,
+    StaffCost,
     StateTable,
     SurveyTable,
 )
@@ -240,12 +242,22 @@ def compute_from_cells(
 
 
 def computable_from_cells(kpis: Sequence[str] | None, settings: KpiSettings) -> bool:
-    """Whether every KPI named (every registered one when None) comes out of summaries."""
+    """Whether every KPI named (every registered one when None) comes out of summaries:
+    each is computed on no records, with every input present so that none is skipped."""
+    every_input = KpiExtras(
+        orders=OrderTable.from_columns(created_at=[], resolved_first=[], complaint=[]),
+        surveys=SurveyTable.from_columns(contact_at=[], score=[]),
+        outages=Outages.of([]),
+        staff_cost=StaffCost(per_hour=0.0),
+    )
+    no_states = StateTable.from_columns(agent=[], state=[], started_at=[], ended_at=[])
     try:
         compute_from_cells(
             call_cells.empty(settings),
+            no_states,
+            every_input,
             by=Period.DAY,
-            group=Grouping.QUEUE,
+            group=Grouping.SKILL_GROUP,
             kpis=kpis,
             settings=settings,
         )
