@@ -198,7 +198,9 @@ def store_calls(records: Sequence[CallRecord], source: str, resolver: Resolver) 
     # it would in a later batch.
     latest = {(record.call_id, record.queue): record for record in records}
     _upsert([_row(record, source, resolver, customers) for record in latest.values()])
-    mark_calls_changed({record.entered_at for record in latest.values()})
+    mark_calls_changed(
+        min(record.entered_at for record in records), max(record.entered_at for record in records)
+    )
 
 
 def _upsert(rows: list[list]) -> None:

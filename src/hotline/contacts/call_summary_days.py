@@ -12,7 +12,6 @@ nothing, so live events never wait on a summary row.
 
 import datetime
 import math
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection
@@ -33,20 +32,15 @@ def live_since() -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=window_days())
 
 
-def mark_calls_changed(moments: Iterable[datetime.datetime]) -> None:
-    """Put out of date the summaries that calls entering the queue at these moments are
-    part of, live days apart."""
-    reach = window_days()
+def mark_calls_changed(first: datetime.datetime, last: datetime.datetime) -> None:
+    """Put out of date the summaries that calls entering the queue from `first` to
+    `last` are part of, live days apart."""
     live = live_since()
-    days = {timezone.localtime(moment).date() for moment in moments}
-    touched = sorted(
-        {
-            day - datetime.timedelta(days=back)
-            for day in days
-            for back in range(reach + 1)
-            if day - datetime.timedelta(days=back) < live
-        }
-    )
+    day = timezone.localtime(first).date() - datetime.timedelta(days=window_days())
+    touched = []
+    while day <= timezone.localtime(last).date() and day < live:
+        touched.append(day)
+        day += datetime.timedelta(days=1)
     if not touched:
         return
     table = connection.ops.quote_name(CallDaySummary._meta.db_table)
@@ -66,4 +60,4 @@ def mark_calls_changed(moments: Iterable[datetime.datetime]) -> None:
 def _contact_written(instance: Contact, **_kwargs: object) -> None:
     """A call saved or deleted one at a time (live events, the admin site, erasure)."""
     if instance.entered_queue_at is not None:
-        mark_calls_changed([instance.entered_queue_at])
+        mark_calls_changed(instance.entered_queue_at, instance.entered_queue_at)
