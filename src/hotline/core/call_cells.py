@@ -160,15 +160,8 @@ def summarise(facts: Facts) -> CallCells:
         [np.bincount(cell_of[facts.call_set(name)], minlength=size) for name in names]
     ).astype(np.int64)
     totals = np.column_stack(
-        [
-            np.bincount(
-                cell_of[mask := facts.call_set(call_set)],
-                weights=facts.call_values(value)[mask],
-                minlength=size,
-            )
-            for value, call_set in TOTALS
-        ]
-    ).astype(np.float64, copy=False)
+        [_totals(facts, cell_of, size, value, call_set) for value, call_set in TOTALS]
+    )
     longest = np.full((size, len(LONGEST)), -np.inf)
     for column, (value, call_set) in enumerate(LONGEST):
         mask = facts.call_set(call_set)
@@ -184,6 +177,13 @@ def summarise(facts: Facts) -> CallCells:
         totals=totals,
         longest_of=longest,
     )
+
+
+def _totals(facts: Facts, cell_of: IntArray, size: int, value: str, call_set: str) -> FloatArray:
+    """The named value summed over the calls of the set, per cell."""
+    mask = facts.call_set(call_set)
+    summed = np.bincount(cell_of[mask], weights=facts.call_values(value)[mask], minlength=size)
+    return summed.astype(np.float64, copy=False)
 
 
 def concat(parts: Sequence[CallCells], settings: KpiSettings) -> CallCells:
