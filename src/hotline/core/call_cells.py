@@ -69,9 +69,10 @@ def settings_key(settings: KpiSettings) -> str:
 
 @dataclass(frozen=True, eq=False)
 class CallCells:
-    """Cells in any order: `slot` is each one's interval15 code on the local clock,
-    `counts` / `totals` / `longest` hold one column per entry of the names beside them
-    (longest is NaN in a cell without an offered call)."""
+    """Cells in any order: `slot` is each one's interval15 code on the local clock;
+    `counts` / `totals` / `longest_of` hold one row per entry of `count_names` / TOTALS /
+    LONGEST and one column per cell (longest is NaN in a cell without an offered call),
+    so that each measure lies contiguous."""
 
     slot: IntArray
     queue: Column
@@ -94,17 +95,20 @@ class CallCells:
     def count(self, call_set: str) -> FloatArray:
         if call_set not in self.count_names:
             raise MissingMeasure(f"summaries do not count {call_set!r}")
-        return self.counts[:, self.count_names.index(call_set)].astype(np.float64)
+        row: NDArray[Any] = self.counts[self.count_names.index(call_set)]
+        return row.astype(np.float64)
 
     def total(self, value: str, call_set: str) -> FloatArray:
         if (value, call_set) not in TOTALS:
             raise MissingMeasure(f"summaries do not total {value} over {call_set}")
-        return self.totals[:, TOTALS.index((value, call_set))].astype(np.float64)
+        row: NDArray[Any] = self.totals[TOTALS.index((value, call_set))]
+        return row.astype(np.float64, copy=False)
 
     def longest(self, value: str, call_set: str) -> FloatArray:
         if (value, call_set) not in LONGEST:
             raise MissingMeasure(f"summaries keep no longest {value} of {call_set}")
-        return self.longest_of[:, LONGEST.index((value, call_set))].astype(np.float64)
+        row: NDArray[Any] = self.longest_of[LONGEST.index((value, call_set))]
+        return row.astype(np.float64, copy=False)
 
     def with_skill_groups(self, skill_group_of: Mapping[str, str]) -> "CallCells":
         """The cells with each queue's skill group ("" for a queue in none)."""
@@ -125,9 +129,9 @@ class CallCells:
             self.queue.take(index),
             self.skill_group.take(index),
             self.count_names,
-            self.counts[index],
-            self.totals[index],
-            self.longest_of[index],
+            self.counts[:, index],
+            self.totals[:, index],
+            self.longest_of[:, index],
         )
 
 
@@ -138,9 +142,9 @@ def empty(settings: KpiSettings) -> CallCells:
         queue=Column.blank(0),
         skill_group=Column.blank(0),
         count_names=names,
-        counts=np.zeros((0, len(names)), dtype=np.int64),
-        totals=np.zeros((0, len(TOTALS))),
-        longest_of=np.zeros((0, len(LONGEST))),
+        counts=np.zeros((len(names), 0), dtype=np.int64),
+        totals=np.zeros((len(TOTALS), 0)),
+        longest_of=np.zeros((len(LONGEST), 0)),
     )
 
 
@@ -156,16 +160,16 @@ def summarise(facts: Facts) -> CallCells:
     cell_of = cell_of.reshape(-1)
     size = len(cell_keys)
     names = counted_sets(settings)
-    counts = np.column_stack(
+    counts = np.vstack(
         [np.bincount(cell_of[facts.call_set(name)], minlength=size) for name in names]
     ).astype(np.int64)
-    totals = np.column_stack(
+    totals = np.vstack(
         [_totals(facts, cell_of, size, value, call_set) for value, call_set in TOTALS]
     )
-    longest = np.full((size, len(LONGEST)), -np.inf)
-    for column, (value, call_set) in enumerate(LONGEST):
+    longest = np.full((len(LONGEST), size), -np.inf)
+    for row, (value, call_set) in enumerate(LONGEST):
         mask = facts.call_set(call_set)
-        np.maximum.at(longest[:, column], cell_of[mask], facts.call_values(value)[mask])
+        np.maximum.at(longest[row], cell_of[mask], facts.call_values(value)[mask])
     longest[np.isneginf(longest)] = np.nan
     queue_names = calls.queue.names if calls.queue.names else ("",)
     return CallCells(
@@ -193,8 +197,8 @@ def concat(parts: Sequence[CallCells], settings: KpiSettings) -> CallCells:
     kept = [part for part in parts if len(part)]
     if any(part.count_names != names for part in kept):
         raise ValueError("cells counted under other settings cannot be merged")
-    if not kept:
-        return empty(settings)
+    if len(kept) < 2:
+        return kept[0] if kept else empty(settings)
     queues = sorted(set().union(*(part.queue.names for part in kept)))
     position = {queue: code for code, queue in enumerate(queues)}
     recoded = [
@@ -206,9 +210,9 @@ def concat(parts: Sequence[CallCells], settings: KpiSettings) -> CallCells:
         queue=Column(np.concatenate(recoded), tuple(queues)),
         skill_group=Column.blank(sum(len(part) for part in kept)),
         count_names=names,
-        counts=np.concatenate([part.counts for part in kept]),
-        totals=np.concatenate([part.totals for part in kept]),
-        longest_of=np.concatenate([part.longest_of for part in kept]),
+        counts=np.concatenate([part.counts for part in kept], axis=1),
+        totals=np.concatenate([part.totals for part in kept], axis=1),
+        longest_of=np.concatenate([part.longest_of for part in kept], axis=1),
     )
 
 
@@ -259,24 +263,41 @@ def to_bytes(cells: CallCells) -> bytes:
     )
 
 
-def from_bytes(data: bytes | memoryview) -> CallCells:
-    """Cells as `to_bytes` stored them; the figures are read-only views of `data`."""
-    length = int.from_bytes(data[:4], "little")
-    header = json.loads(bytes(data[4 : 4 + length]))
-    size, names, types = header["cells"], tuple(header["counts"]), header["types"]
+def from_bytes(stored: Sequence[bytes | memoryview], settings: KpiSettings) -> CallCells:
+    """The cells of summaries as `to_bytes` stored them, merged (as `concat` would, without
+    making the cells of each first: a year is 365 of them)."""
+    names = counted_sets(settings)
     widths = {"slot": 1, "queue": 1, "counts": len(names), "totals": len(TOTALS)}
     widths["longest"] = len(LONGEST)
-    offset = 4 + length
-    columns: dict[str, NDArray[Any]] = {}
-    for name, width in widths.items():
-        columns[name] = np.frombuffer(data, types[name], size * width, offset)
-        offset += columns[name].nbytes
+    parts: dict[str, list[NDArray[Any]]] = {name: [] for name in widths}
+    queues: list[tuple[str, ...]] = []
+    for data in stored:
+        length = int.from_bytes(data[:4], "little")
+        header = json.loads(bytes(data[4 : 4 + length]))
+        if tuple(header["counts"]) != names:
+            raise ValueError("cells counted under other settings cannot be merged")
+        size, offset = header["cells"], 4 + length
+        for name, width in widths.items():
+            array = np.frombuffer(data, header["types"][name], size * width, offset)
+            offset += array.nbytes
+            parts[name].append(array if name in ("slot", "queue") else array.reshape(width, size))
+        parts["slot"][-1] = parts["slot"][-1].astype(np.int64) + header["first_slot"]
+        queues.append(tuple(header["queues"]))
+    if not queues:
+        return empty(settings)
+    every_queue = sorted(set().union(*queues))
+    position = {queue: code for code, queue in enumerate(every_queue)}
+    recoded = [
+        np.array([position[name] for name in names_of_part], dtype=np.int64)[codes_of_part]
+        for names_of_part, codes_of_part in zip(queues, parts["queue"], strict=True)
+    ]
+    slot = np.concatenate(parts["slot"])
     return CallCells(
-        slot=columns["slot"].astype(np.int64) + header["first_slot"],
-        queue=Column(columns["queue"].astype(np.int64), tuple(header["queues"])),
-        skill_group=Column.blank(size),
+        slot=slot,
+        queue=Column(np.concatenate(recoded), tuple(every_queue)),
+        skill_group=Column.blank(len(slot)),
         count_names=names,
-        counts=columns["counts"].reshape(size, len(names)),
-        totals=columns["totals"].reshape(size, len(TOTALS)),
-        longest_of=columns["longest"].reshape(size, len(LONGEST)),
+        counts=np.concatenate(parts["counts"], axis=1),
+        totals=np.concatenate(parts["totals"], axis=1),
+        longest_of=np.concatenate(parts["longest"], axis=1),
     )

@@ -8,6 +8,7 @@ reading the calls: the write bumped `changes`, and the UPDATE asks for the value
 
 import datetime
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -35,27 +36,38 @@ def call_cells_for(first: datetime.date, last: datetime.date, chosen: KpiSetting
     live = live_since()
     days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
     stored = _stored(first, last)
-    parts: dict[datetime.date, CallCells] = {}
-    for day in days:
-        row = stored.get(day)
-        if day < live and row and row.built_from == row.changes and row.measures == key:
-            parts[day] = call_cells.from_bytes(row.cells)
-    for run in _runs([day for day in days if day not in parts]):
+    current = [
+        day
+        for day in days
+        if day < live
+        and (row := stored.get(day)) is not None
+        and row.built_from == row.changes
+        and row.measures == key
+    ]
+    parts = [call_cells.from_bytes([stored[day].cells for day in current], chosen)]
+    for run in _runs(sorted(set(days) - set(current))):
         summed = _summarise(run[0], run[-1], chosen)
         for day in run:
-            parts[day] = summed.get(day) or call_cells.empty(chosen)
+            parts.append(summed.get(day) or call_cells.empty(chosen))
             if day < live:
-                _store(day, parts[day], stored.get(day), key)
-    cells = call_cells.concat([parts[day] for day in days], chosen)
+                _store(day, parts[-1], stored.get(day), key)
+    cells = call_cells.concat(parts, chosen)
     skill_groups = dict(
         Queue.objects.exclude(skill_group=None).values_list("code", "skill_group__code")
     )
     return cells.with_skill_groups(skill_groups)
 
 
-def _stored(first: datetime.date, last: datetime.date) -> dict[datetime.date, CallDaySummary]:
-    """The stored rows of the days, read as bytes: PostgreSQL's text protocol would send
-    every byte of the cells as two hex digits."""
+class _Stored(NamedTuple):
+    changes: int
+    built_from: int
+    measures: str
+    cells: bytes
+
+
+def _stored(first: datetime.date, last: datetime.date) -> dict[datetime.date, _Stored]:
+    """The stored summaries of the days, read as bytes: PostgreSQL's text protocol would
+    send every byte of the cells as two hex digits."""
     table = connection.ops.quote_name(CallDaySummary._meta.db_table)
     sql = (
         f"SELECT day, changes, built_from, measures, cells FROM {table} "
@@ -70,12 +82,7 @@ def _stored(first: datetime.date, last: datetime.date) -> dict[datetime.date, Ca
         with connection.cursor() as cursor:
             cursor.execute(sql, [first, last])
             rows = cursor.fetchall()
-    return {
-        _as_date(day): CallDaySummary(
-            day=_as_date(day), changes=changes, built_from=built, measures=measures, cells=cells
-        )
-        for day, changes, built, measures, cells in rows
-    }
+    return {_as_date(day): _Stored(*rest) for day, *rest in rows}
 
 
 def _as_date(value: datetime.date | str) -> datetime.date:
@@ -112,7 +119,7 @@ def _summarise(
     }
 
 
-def _store(day: datetime.date, cells: CallCells, row: CallDaySummary | None, key: str) -> None:
+def _store(day: datetime.date, cells: CallCells, row: _Stored | None, key: str) -> None:
     content = call_cells.to_bytes(cells)
     now = timezone.now()
     with transaction.atomic():
