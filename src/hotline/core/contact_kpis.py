@@ -18,6 +18,7 @@ The rules every definition keeps:
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import overload
 
 import numpy as np
@@ -112,12 +113,18 @@ class _Report:
     columns: tuple[str, ...]
     whole: tuple[bool, ...]  # counts, given as int
     figures: FloatArray  # rows × columns, NaN for None
-    periods: list[str]  # the distinct period labels, and each row's among them
-    row_period: list[int]
+    by: Period
+    period_codes: IntArray  # the distinct periods, and each row's among them
+    row_period: IntArray
     keys: tuple[str, ...]  # the group keys, and each row's among them
-    row_key: list[int]
+    row_key: IntArray
     ids: IntArray | None  # the call ids sorted by row, then id (None from summaries)
     starts: IntArray  # where each row's ids start
+
+    @cached_property
+    def periods(self) -> list[str]:
+        """The distinct periods' labels, made when a row's period is first asked for."""
+        return labels(self.period_codes, self.by)
 
 
 class KpiRow:
@@ -133,11 +140,11 @@ class KpiRow:
 
     @property
     def period(self) -> str:
-        return self._report.periods[self._report.row_period[self._index]]
+        return self._report.periods[int(self._report.row_period[self._index])]
 
     @property
     def group_key(self) -> str:
-        return self._report.keys[self._report.row_key[self._index]]
+        return self._report.keys[int(self._report.row_key[self._index])]
 
     @property
     def values(self) -> dict[str, float | None]:
@@ -241,9 +248,24 @@ def compute_from_cells(
     return _report(rows, definitions, period, None)
 
 
+# What computable_from_cells found, by KPIs asked for, summary settings and registry.
+_FROM_CELLS: dict[tuple[object, ...], bool] = {}
+
+
 def computable_from_cells(kpis: Sequence[str] | None, settings: KpiSettings) -> bool:
     """Whether every KPI named (every registered one when None) comes out of summaries:
     each is computed on no records, with every input present so that none is skipped."""
+    key = (
+        None if kpis is None else tuple(kpis),
+        call_cells.settings_key(settings),
+        tuple(KPIS.values()),
+    )
+    if key not in _FROM_CELLS:
+        _FROM_CELLS[key] = _computes_from_cells(kpis, settings)
+    return _FROM_CELLS[key]
+
+
+def _computes_from_cells(kpis: Sequence[str] | None, settings: KpiSettings) -> bool:
     every_input = KpiExtras(
         orders=OrderTable.from_columns(created_at=[], resolved_first=[], complaint=[]),
         surveys=SurveyTable.from_columns(contact_at=[], score=[]),
@@ -312,10 +334,11 @@ def _report(
         columns=tuple(columns),
         whole=tuple(whole),
         figures=np.column_stack([*columns.values(), np.zeros(k.rows)])[:, :-1],
-        periods=labels(distinct, period),
-        row_period=row_period.tolist(),
+        by=period,
+        period_codes=distinct,
+        row_period=row_period,
         keys=key_names,
-        row_key=row_keys.tolist(),
+        row_key=row_keys,
         ids=ids,
         starts=starts,
     )
