@@ -78,6 +78,13 @@ def test_the_summary_is_stored_and_read_instead_of_the_calls(calls, monkeypatch)
     assert report() == first
 
 
+def test_a_day_without_calls_is_stored_as_an_empty_summary(calls):  # noqa: F811
+    quiet = DAY - datetime.timedelta(days=1)
+    assert report(day=quiet) == {}
+    assert current(quiet)
+    assert report(day=quiet) == {}
+
+
 def test_an_imported_call_puts_its_day_out_of_date(calls):  # noqa: F811
     report()
     add_call("c5", at(11), Outcome.ABANDONED, 50)

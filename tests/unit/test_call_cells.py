@@ -138,3 +138,9 @@ def test_summaries_made_under_other_thresholds_are_not_merged():
     with pytest.raises(ValueError, match="other settings"):
         call_cells.from_bytes([call_cells.to_bytes(cells)], other)
     assert call_cells.settings_key(other) != call_cells.settings_key(DEFAULTS)
+
+
+def test_a_day_without_calls_is_stored_and_read_back_empty():
+    nothing = call_cells.from_bytes([call_cells.to_bytes(call_cells.empty(DEFAULTS))], DEFAULTS)
+    assert len(nothing) == 0
+    assert nothing.counts.shape == (len(call_cells.counted_sets(DEFAULTS)), 0)

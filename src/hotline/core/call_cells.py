@@ -217,7 +217,7 @@ def concat(parts: Sequence[CallCells], settings: KpiSettings) -> CallCells:
 
 
 def _narrowest_int(values: NDArray[Any]) -> str:
-    top = int(values.max()) if len(values) else 0
+    top = int(values.max()) if values.size else 0
     return "<u1" if top < 2**8 else "<u2" if top < 2**16 else "<i4"
 
 
