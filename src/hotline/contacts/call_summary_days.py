@@ -3,8 +3,8 @@ which days are still live.
 
 A call's figures depend on the calls of the first-contact window after it, so a change
 on day D touches the summaries of D and of the days whose window reaches into D. Every
-write of finished calls marks those days (in its own transaction, so a summary built
-from the calls before the write can never be stored as current after it). The days
+write of finished calls marks those days in the transaction that writes them, so a
+summary built from the calls before the write can never be stored as current after it. The days
 live traffic may still change (today, and those whose window reaches today) are never
 stored: reports summarise them from the calls each time, and writes to them mark
 nothing, so live events never wait on a summary row.
