@@ -100,6 +100,8 @@ def test_figures_of_the_calls_themselves_are_not_computed_from_summaries():
     cells = call_cells.summarise(Facts(AROUND_T, None, KpiExtras(), DEFAULTS))
     with pytest.raises(MissingMeasure):
         compute_from_cells(cells, by="day", group="agent", kpis=["offered"], settings=DEFAULTS)
+    with pytest.raises(MissingMeasure):  # its runs reach days outside a summary's calls
+        cells.count("repeat_contact")
 
 
 def test_a_registered_kpi_made_of_calls_and_states_is_not_taken_for_a_summary_one(monkeypatch):

@@ -42,10 +42,15 @@ def thresholds(settings: KpiSettings) -> tuple[float, ...]:
     return tuple(sorted({settings.service_level_s, *settings.reported_thresholds_s}))
 
 
+# Not repeat contacts: a run of them reaches days before and after a summary's calls,
+# which the summary of one day cannot see (repeat callers are counted from the calls).
+SUMMED_SETS = tuple(name for name in CALL_SETS if name != "repeat_contact")
+
+
 def counted_sets(settings: KpiSettings) -> tuple[str, ...]:
     """The call sets a cell counts under these settings."""
     limits = thresholds(settings)
-    return (*CALL_SETS, *map(within, limits), *map(after, limits))
+    return (*SUMMED_SETS, *map(within, limits), *map(after, limits))
 
 
 TOTALS = (*((value, "answered") for value in CALL_VALUES), ("wait_s", "abandoned"))
@@ -199,21 +204,28 @@ def concat(parts: Sequence[CallCells], settings: KpiSettings) -> CallCells:
         raise ValueError("cells counted under other settings cannot be merged")
     if len(kept) < 2:
         return kept[0] if kept else empty(settings)
-    queues = sorted(set().union(*(part.queue.names for part in kept)))
-    position = {queue: code for code, queue in enumerate(queues)}
-    recoded = [
-        np.array([position[name] for name in part.queue.names], dtype=np.int64)[part.queue.codes]
-        for part in kept
-    ]
     return CallCells(
         slot=np.concatenate([part.slot for part in kept]),
-        queue=Column(np.concatenate(recoded), tuple(queues)),
+        queue=_merged_queues(
+            [part.queue.names for part in kept], [part.queue.codes for part in kept]
+        ),
         skill_group=Column.blank(sum(len(part) for part in kept)),
         count_names=names,
         counts=np.concatenate([part.counts for part in kept], axis=1),
         totals=np.concatenate([part.totals for part in kept], axis=1),
         longest_of=np.concatenate([part.longest_of for part in kept], axis=1),
     )
+
+
+def _merged_queues(names: Sequence[tuple[str, ...]], codes_of: Sequence[NDArray[Any]]) -> Column:
+    """One queue column of several parts, each coded into its own names."""
+    every = sorted(set().union(*names))
+    position = {queue: code for code, queue in enumerate(every)}
+    recoded = [
+        np.array([position[name] for name in part_names], dtype=np.int64)[part_codes]
+        for part_names, part_codes in zip(names, codes_of, strict=True)
+    ]
+    return Column(np.concatenate(recoded), tuple(every))
 
 
 def _narrowest_int(values: NDArray[Any]) -> str:
@@ -285,16 +297,10 @@ def from_bytes(stored: Sequence[bytes | memoryview], settings: KpiSettings) -> C
         queues.append(tuple(header["queues"]))
     if not queues:
         return empty(settings)
-    every_queue = sorted(set().union(*queues))
-    position = {queue: code for code, queue in enumerate(every_queue)}
-    recoded = [
-        np.array([position[name] for name in names_of_part], dtype=np.int64)[codes_of_part]
-        for names_of_part, codes_of_part in zip(queues, parts["queue"], strict=True)
-    ]
     slot = np.concatenate(parts["slot"])
     return CallCells(
         slot=slot,
-        queue=Column(np.concatenate(recoded), tuple(every_queue)),
+        queue=_merged_queues(queues, parts["queue"]),
         skill_group=Column.blank(len(slot)),
         count_names=names,
         counts=np.concatenate(parts["counts"], axis=1),

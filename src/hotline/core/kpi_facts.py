@@ -373,26 +373,29 @@ class KpiInput:
         for a KPI that has none."""
         return self.variants.get(name, "")
 
-    def _sum(self, row: IntArray, mask: BoolArray, weights: NDArray[Any] | None) -> FloatArray:
-        chosen = None if weights is None else weights[mask]
-        return np.bincount(row[mask], weights=chosen, minlength=self.rows).astype(np.float64)
+    def _sum(
+        self, row: IntArray, mask: BoolArray | None, weights: NDArray[Any] | None
+    ) -> FloatArray:
+        """The weights (1 each if none) of the records of the mask (all if none), summed
+        per report row."""
+        if mask is not None:
+            row, weights = row[mask], None if weights is None else weights[mask]
+        return np.bincount(row, weights=weights, minlength=self.rows).astype(np.float64)
 
     def count(self, call_set: str) -> FloatArray:
         """How many calls of the named set each row holds."""
         if self.cells is None:
             return self.calls(self.facts.call_set(call_set))
-        return self._weighted(self.cells.count(call_set))
+        return self._sum(self.call_row, None, self.cells.count(call_set))
 
     def mean(self, value: str, call_set: str) -> FloatArray:
         """The mean of a named value over the calls of a named set, per row."""
         if self.cells is None:
             return self.call_mean(self.facts.call_values(value), self.facts.call_set(call_set))
-        return ratio(self._weighted(self.cells.total(value, call_set)), self.count(call_set))
-
-    def _weighted(self, weights: FloatArray) -> FloatArray:
-        """The weights summed per report row of their call (or cell)."""
-        summed = np.bincount(self.call_row, weights=weights, minlength=self.rows)
-        return summed.astype(np.float64, copy=False)
+        return ratio(
+            self._sum(self.call_row, None, self.cells.total(value, call_set)),
+            self.count(call_set),
+        )
 
     def longest(self, value: str, call_set: str) -> FloatArray:
         """The largest named value among the calls of a named set, per row (NaN if none)."""
