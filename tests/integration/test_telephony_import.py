@@ -16,6 +16,7 @@ from hotline.contacts.models import (
     TelephonyImport,
     UnknownTelephonyEvent,
 )
+from hotline.contacts import telephony_import
 from hotline.contacts.telephony_import import import_telephony_files
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -72,6 +73,41 @@ def test_a_later_record_of_a_call_fills_in_without_erasing_what_was_known(cast, 
     import_telephony_files([second], "calls_csv")[0]
     contact = Contact.objects.get()
     assert (contact.caller_number, contact.talk_s) == ("13812345678", 300)
+
+
+def test_a_file_part_stored_before_is_merged_where_it_overlaps_and_whole_elsewhere(
+    cast, tmp_path, monkeypatch
+):
+    # Batches of two: the first is new (on PostgreSQL copied straight in), the second meets
+    # the calls stored before and is merged, and so is the new one after it.
+    monkeypatch.setattr(telephony_import, "BATCH", 2)
+    header = "call_id,queue,entered_at,outcome,wait_s,caller,talk_s\n"
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text(
+        header
+        + "3.1,GEN,2026-11-02T09:03:00+08:00,answered,5,13800000003,\n"
+        + "4.1,GEN,2026-11-02T09:04:00+08:00,abandoned,40,13800000004,\n"
+    )
+    later = tmp_path / "later.csv"
+    later.write_text(
+        header
+        + "".join(
+            f"{n}.1,GEN,2026-11-02T09:0{n}:00+08:00,answered,{n},{'' if n == 3 else n},{n}0\n"
+            for n in range(1, 7)
+        )
+    )
+    import_telephony_files([earlier], "calls_csv")
+    import_telephony_files([later], "calls_csv")
+    stored = {
+        call_id: (outcome, caller, talk)
+        for call_id, outcome, caller, talk in Contact.objects.values_list(
+            "call_id", "outcome", "caller_number", "talk_s"
+        )
+    }
+    assert Contact.objects.count() == 6
+    assert stored["3.1"] == ("answered", "13800000003", 30)  # the empty caller kept the stored one
+    assert stored["4.1"] == ("answered", "4", 40)
+    assert stored["1.1"] == ("answered", "1", 10) and stored["6.1"] == ("answered", "6", 60)
 
 
 def test_a_csv_without_the_required_columns_is_refused_by_name(db, tmp_path):

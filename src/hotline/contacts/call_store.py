@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
+from psycopg.errors import UniqueViolation
 
 from hotline.accounts.models import User
 from hotline.contacts.call_summary_days import mark_calls_changed
@@ -61,9 +62,17 @@ class Resolver:
     def __init__(self) -> None:
         self._users = dict(User.objects.exclude(agent_id="").values_list("agent_id", "pk"))
         self._queues = set(Queue.objects.values_list("code", flat=True))
+        self._user_of_name: dict[str, int | None] = {"": None}
+        # The tables this import's writes have found rows of already stored (see `_merge`).
+        self.merging: set[str] = set()
 
     def user_id(self, agent_name: str) -> int | None:
-        return self._users.get(agent_id_of(agent_name)) if agent_name else None
+        try:
+            return self._user_of_name[agent_name]
+        except KeyError:
+            user = self._users.get(agent_id_of(agent_name))
+            self._user_of_name[agent_name] = user
+            return user
 
     def customer_ids(self, numbers: set[str]) -> dict[str, int]:
         """The customer of each number; the first number of the first kind wins, as in
@@ -197,29 +206,47 @@ def store_calls(records: Sequence[CallRecord], source: str, resolver: Resolver) 
     # A batch may carry the same visit twice (overlapping lines): the last one wins, as
     # it would in a later batch.
     latest = {(record.call_id, record.queue): record for record in records}
-    _upsert([_row(record, source, resolver, customers) for record in latest.values()])
+    _upsert([_row(record, source, resolver, customers) for record in latest.values()], resolver)
     mark_calls_changed(
         min(record.entered_at for record in records), max(record.entered_at for record in records)
     )
 
 
-def _upsert(rows: list[list]) -> None:
+def _upsert(rows: list[list], resolver: Resolver) -> None:
     table = connection.ops.quote_name(Contact._meta.db_table)
-    _merge(table, _COLUMNS, rows, f"ON CONFLICT (call_id, queue) DO UPDATE SET {_merged_calls()}")
+    _merge(
+        table,
+        _COLUMNS,
+        rows,
+        f"ON CONFLICT (call_id, queue) DO UPDATE SET {_merged_calls()}",
+        resolver,
+    )
 
 
-def _merge(table: str, columns: Sequence[str], rows: list, on_conflict: str) -> None:
+def _merge(
+    table: str, columns: Sequence[str], rows: list, on_conflict: str, resolver: Resolver
+) -> None:
     """INSERT the rows, `on_conflict` deciding what a row already stored becomes.
 
-    PostgreSQL takes them by COPY into a temporary table and merges them in one statement
-    (a multi-row VALUES list of 20,000 parameters is parsed and bound value by value);
-    SQLite by VALUES lists within its parameter limit.
+    PostgreSQL takes them by COPY: straight into the table while none of them is stored
+    yet (the first import of a file), else into a temporary table merged in one statement
+    (a multi-row VALUES list of 20,000 parameters is parsed and bound value by value).
+    A straight COPY that meets a stored row is rolled back to its savepoint and merged,
+    and so is every later batch of the import into that table: a file read again meets
+    stored rows all the way through. SQLite takes VALUES lists within its parameter limit.
     """
     if not rows:
         return
     names = ", ".join(columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if table not in resolver.merging:
+                try:
+                    with transaction.atomic():
+                        _copy(cursor, table, names, rows)
+                    return
+                except UniqueViolation:
+                    resolver.merging.add(table)
             batch = "hotline_batch_" + table.strip('"')
             with transaction.atomic():
                 cursor.execute(
@@ -227,9 +254,7 @@ def _merge(table: str, columns: Sequence[str], rows: list, on_conflict: str) -> 
                     f"SELECT {names} FROM {table} WITH NO DATA"
                 )
                 cursor.execute(f"TRUNCATE {batch}")
-                with cursor.cursor.copy(f"COPY {batch} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                _copy(cursor, batch, names, rows)
                 cursor.execute(
                     f"INSERT INTO {table} ({names}) SELECT {names} FROM {batch} {on_conflict}"
                 )
@@ -243,6 +268,12 @@ def _merge(table: str, columns: Sequence[str], rows: list, on_conflict: str) -> 
                 + on_conflict,
                 [adapt(v) if isinstance(v, datetime) else v for row in chunk for v in row],
             )
+
+
+def _copy(cursor, table: str, names: str, rows: list) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 _STATE_COLUMNS = ("agent_name", "agent_id", "state", "reason", "started_at", "ended_at", "source")
@@ -280,6 +311,7 @@ def store_state_intervals(
         "ON CONFLICT (agent_name, started_at) DO UPDATE SET state = excluded.state, "
         "reason = excluded.reason, ended_at = excluded.ended_at, "
         f"agent_id = COALESCE(excluded.agent_id, {table}.agent_id)",
+        resolver,
     )
 
 
@@ -306,10 +338,18 @@ def _uncovered(
     mid-state may see another state begin at the same moment: what was stored wins.)"""
     kept = []
     for interval in intervals:
+        overlapping = [
+            (started, ended, state)
+            for started, ended, state in stored.get(interval.agent, ())
+            if started < interval.ended_at
+            and ended > interval.started_at
+            and not (started == interval.started_at and state == interval.state)
+        ]
+        if not overlapping:
+            kept.append(interval)
+            continue
         pieces = [(interval.started_at, interval.ended_at)]
-        for started, ended, state in stored.get(interval.agent, ()):
-            if started == interval.started_at and state == interval.state:
-                continue
+        for started, ended, _state in overlapping:
             pieces = [
                 part
                 for start, end in pieces
@@ -333,7 +373,7 @@ def store_unfinished_calls(
     resolver.add_queues({call.queue for call in placed})
     customers = resolver.customer_ids({call.caller for call in placed if call.caller})
     latest = {(call.call_id, call.queue): call for call in placed}
-    _upsert([_open_row(call, source, resolver, customers) for call in latest.values()])
+    _upsert([_open_row(call, source, resolver, customers) for call in latest.values()], resolver)
     return [
         BadLine(
             call.line_number,

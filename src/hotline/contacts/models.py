@@ -65,6 +65,7 @@ class Contact(models.Model):
         blank=True,
         related_name="contacts",
         verbose_name=_("坐席"),
+        db_index=False,  # contact_agent_recent leads with the agent
     )
     customer = models.ForeignKey(
         Customer,
@@ -73,6 +74,7 @@ class Contact(models.Model):
         blank=True,
         related_name="contacts",
         verbose_name=_("客户"),
+        db_index=False,  # contact_customer_recent leads with the customer
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
     # Where the record came from: "cti" for live events, else the importer's name.
