@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from hotline.contacts import telephony_import
 from hotline.contacts.importers import IMPORTERS
 from hotline.contacts.models import (
     AgentStateInterval,
@@ -16,7 +17,6 @@ from hotline.contacts.models import (
     TelephonyImport,
     UnknownTelephonyEvent,
 )
-from hotline.contacts import telephony_import
 from hotline.contacts.telephony_import import import_telephony_files
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
