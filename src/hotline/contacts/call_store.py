@@ -8,10 +8,11 @@ mid-call) keeps what was stored. The merge is one INSERT … ON CONFLICT stateme
 per batch, the same SQL on SQLite and PostgreSQL.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import DurationField, ExpressionWrapper, F, Max
 from psycopg.errors import UniqueViolation
 
 from hotline.accounts.models import User
@@ -57,7 +58,9 @@ def agent_id_of(agent_name: str) -> str:
 
 
 class Resolver:
-    """Telephony names to Hotline rows: agents to users, callers to customers, queues."""
+    """What one import's writes look up once and keep: telephony names to Hotline rows
+    (agents to users, callers to customers, queues), the tables it found rows of already
+    stored, and how long the longest stored agent state is."""
 
     def __init__(self) -> None:
         self._users = dict(User.objects.exclude(agent_id="").values_list("agent_id", "pk"))
@@ -65,6 +68,7 @@ class Resolver:
         self._user_of_name: dict[str, int | None] = {"": None}
         # The tables this import's writes have found rows of already stored (see `_merge`).
         self.merging: set[str] = set()
+        self._longest_state: timedelta | None = None
 
     def user_id(self, agent_name: str) -> int | None:
         try:
@@ -92,6 +96,19 @@ class Resolver:
                 params,
             )
             return dict(cursor.fetchall())
+
+    def longest_state(self) -> timedelta:
+        """The longest agent state interval stored, this import's own included."""
+        if self._longest_state is None:
+            length = ExpressionWrapper(F("ended_at") - F("started_at"), DurationField())
+            found = AgentStateInterval.objects.aggregate(longest=Max(length))["longest"]
+            self._longest_state = found or timedelta(0)
+        return self._longest_state
+
+    def wrote_states(self, intervals: Iterable[StateInterval]) -> None:
+        self._longest_state = max(
+            [self.longest_state(), *(i.ended_at - i.started_at for i in intervals)]
+        )
 
     def add_queues(self, codes: set[str]) -> None:
         new = codes - self._queues
@@ -243,7 +260,7 @@ def _merge(
             if table not in resolver.merging:
                 try:
                     with transaction.atomic():
-                        _copy(cursor, table, names, rows)
+                        _copy(cursor, table, columns, rows)
                     return
                 except UniqueViolation:
                     resolver.merging.add(table)
@@ -254,7 +271,7 @@ def _merge(
                     f"SELECT {names} FROM {table} WITH NO DATA"
                 )
                 cursor.execute(f"TRUNCATE {batch}")
-                _copy(cursor, batch, names, rows)
+                _copy(cursor, table, columns, rows, into=batch)
                 cursor.execute(
                     f"INSERT INTO {table} ({names}) SELECT {names} FROM {batch} {on_conflict}"
                 )
@@ -270,10 +287,31 @@ def _merge(
             )
 
 
-def _copy(cursor, table: str, names: str, rows: list) -> None:
-    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+def _copy(cursor, table: str, columns: Sequence[str], rows: list, into: str = "") -> None:
+    """COPY the rows into `into` (by default `table`, whose column types it has) in binary:
+    a timestamp or a number is packed, not printed and parsed again."""
+    types = _column_types(cursor, table, columns)
+    names = ", ".join(columns)
+    with cursor.cursor.copy(f"COPY {into or table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
         for row in rows:
             copy.write_row(row)
+
+
+_COLUMN_TYPES: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+
+
+def _column_types(cursor, table: str, columns: Sequence[str]) -> list[int]:
+    key = (table, tuple(columns))
+    if key not in _COLUMN_TYPES:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attnum > 0 AND NOT attisdropped",
+            [table],
+        )
+        types = dict(cursor.fetchall())
+        _COLUMN_TYPES[key] = [types[column] for column in columns]
+    return _COLUMN_TYPES[key]
 
 
 _STATE_COLUMNS = ("agent_name", "agent_id", "state", "reason", "started_at", "ended_at", "source")
@@ -289,8 +327,9 @@ def store_state_intervals(
         return
     latest = {
         (interval.agent, interval.started_at): interval
-        for interval in _uncovered(intervals, _stored_around(intervals))
+        for interval in _uncovered(intervals, _stored_around(intervals, resolver))
     }
+    resolver.wrote_states(latest.values())
     rows = [
         (
             interval.agent,
@@ -315,15 +354,23 @@ def store_state_intervals(
     )
 
 
-def _stored_around(intervals: Sequence[StateInterval]) -> dict[str, list[tuple]]:
-    """The stored intervals of the agents that overlap the span of `intervals`."""
+def _stored_around(
+    intervals: Sequence[StateInterval], resolver: Resolver
+) -> dict[str, list[tuple]]:
+    """The stored intervals of the agents that overlap the span of `intervals`.
+
+    Only one that began no longer before the span than the longest stored interval lasts
+    can reach into it, so the agent's index is read from there, not from the beginning
+    of the agent's history (which would make each batch of a year's import read the year).
+    """
     first = min(interval.started_at for interval in intervals)
     last = max(interval.ended_at for interval in intervals)
     stored: dict[str, list[tuple]] = {}
     rows = AgentStateInterval.objects.filter(
         agent_name__in={interval.agent for interval in intervals},
-        ended_at__gt=first,
+        started_at__gte=first - resolver.longest_state(),
         started_at__lt=last,
+        ended_at__gt=first,
     ).values_list("agent_name", "started_at", "ended_at", "state")
     for agent, started, ended, state in rows:
         stored.setdefault(agent, []).append((started, ended, state))

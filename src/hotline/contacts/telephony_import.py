@@ -62,23 +62,26 @@ class _Batch:
         self.unknown: list[UnknownEvent] = []
         self.unfinished: list[UnfinishedCall] = []
         self.open_states: list[OpenState] = []
+        self._written = 0  # the items written to tables; open states are few and kept apart
 
     def add(self, item: Item) -> None:
+        if isinstance(item, OpenState):
+            self.open_states.append(item)
+            return
+        self._written += 1
         if isinstance(item, CallRecord):
             self.calls.append(item)
-        elif isinstance(item, OpenState):
-            self.open_states.append(item)
-        elif isinstance(item, UnfinishedCall):
-            self.unfinished.append(item)
         elif isinstance(item, StateInterval):
             self.states.append(item)
+        elif isinstance(item, UnfinishedCall):
+            self.unfinished.append(item)
         elif isinstance(item, BadLine):
             self.bad.append(item)
         else:
             self.unknown.append(item)
 
     def __len__(self) -> int:
-        return sum(map(len, (self.calls, self.states, self.bad, self.unknown, self.unfinished)))
+        return self._written
 
 
 def _storable(text: str) -> str:
