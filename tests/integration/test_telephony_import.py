@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from hotline.contacts import telephony_import
+from hotline.contacts.call_store import Resolver, store_state_intervals
 from hotline.contacts.importers import IMPORTERS
 from hotline.contacts.models import (
     AgentStateInterval,
@@ -18,6 +19,7 @@ from hotline.contacts.models import (
     UnknownTelephonyEvent,
 )
 from hotline.contacts.telephony_import import import_telephony_files
+from hotline.core.contact_records import AgentState, StateInterval
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CALLS_CSV = FIXTURES / "calls" / "calls.csv"
@@ -108,6 +110,30 @@ def test_a_file_part_stored_before_is_merged_where_it_overlaps_and_whole_elsewhe
     assert stored["3.1"] == ("answered", "13800000003", 30)  # the empty caller kept the stored one
     assert stored["4.1"] == ("answered", "4", 40)
     assert stored["1.1"] == ("answered", "1", 10) and stored["6.1"] == ("answered", "6", 60)
+
+
+def test_a_stored_state_that_began_long_before_a_batch_still_cuts_the_batch(db):
+    # A meeting recorded live from 08:00 to 12:00; a log read later says the agent was
+    # ready at 10:00–10:30 and 11:50–12:10. The meeting wins where they overlap, however
+    # long before the batch it began.
+    def at(hour, minute=0):
+        return datetime.datetime(2026, 11, 2, hour, minute, tzinfo=SHANGHAI)
+
+    agent = "PJSIP/10001"
+    meeting = StateInterval(agent, AgentState.NOT_READY, at(8), at(12), "meeting")
+    store_state_intervals([meeting], "cti", Resolver())
+    store_state_intervals(
+        [
+            StateInterval(agent, AgentState.READY, at(10), at(10, 30)),
+            StateInterval(agent, AgentState.READY, at(11, 50), at(12, 10)),
+        ],
+        "queue_log",
+        Resolver(),
+    )
+    assert states() == [
+        (agent, "not_ready", "meeting", at(8), at(12)),
+        (agent, "ready", "", at(12), at(12, 10)),
+    ]
 
 
 def test_a_csv_without_the_required_columns_is_refused_by_name(db, tmp_path):
