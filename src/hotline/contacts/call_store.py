@@ -5,7 +5,8 @@ A call's visit to a queue is one row, keyed by (call_id, queue). Writing it agai
 same call) merges into that row: a value the new record knows replaces the stored
 one, a value it does not know (an empty caller, say, from a file that began
 mid-call) keeps what was stored. The merge is one INSERT … ON CONFLICT statement
-per batch, the same SQL on SQLite and PostgreSQL.
+per batch, the same SQL on SQLite and PostgreSQL; on PostgreSQL a batch with nothing
+to merge into is copied straight in (`_merge`).
 """
 
 from collections.abc import Iterable, Sequence
@@ -386,7 +387,7 @@ def _uncovered(
     kept = []
     for interval in intervals:
         overlapping = [
-            (started, ended, state)
+            (started, ended)
             for started, ended, state in stored.get(interval.agent, ())
             if started < interval.ended_at
             and ended > interval.started_at
@@ -396,7 +397,7 @@ def _uncovered(
             kept.append(interval)
             continue
         pieces = [(interval.started_at, interval.ended_at)]
-        for started, ended, _state in overlapping:
+        for started, ended in overlapping:
             pieces = [
                 part
                 for start, end in pieces
