@@ -1,6 +1,7 @@
 """Importing telephony files: calls and agent states stored once, bad lines reported."""
 
 import datetime
+import json
 import shutil
 from pathlib import Path
 
@@ -195,6 +196,29 @@ def test_a_queue_log_becomes_calls_and_agent_states(db):
     assert Contact.objects.get(call_id="1772414099.104").outcome == "left_with_key"
     breaks = AgentStateInterval.objects.filter(agent_name="PJSIP/1001", state="not_ready")
     assert {interval.reason for interval in breaks} >= {"break", "training"}
+
+
+def test_an_imported_agents_time_on_calls_is_cut_from_their_states_by_the_calls(db, capsys):
+    import_telephony_files([QUEUE_LOG / "asterisk13.log"], "queue_log")
+    # Stored: one interval each time PJSIP/1001 paused or unpaused, none per call.
+    assert [state[1:3] for state in states() if state[0] == "PJSIP/1001"] == [
+        ("ready", ""),
+        ("not_ready", "break"),
+        ("ready", ""),
+        ("not_ready", "training"),
+        ("ready", ""),
+    ]
+    call_command(
+        "kpi",
+        *("--from", "2026-03-02", "--to", "2026-03-02", "--group", "agent"),
+        *("--format", "json", "--kpis", "occupancy"),
+    )
+    occupancy = {row["group"]: row["occupancy"] for row in json.loads(capsys.readouterr().out)}
+    # PJSIP/1001 talked 452-547 s (paused for training from 520 on) and 1110-1140 s of the
+    # file; staffed: ready 10-130, 430-520, 1000-1800 and the 27 paused seconds on the call.
+    assert occupancy["PJSIP/1001"] == pytest.approx((95 + 30) / (120 + 90 + 800 + 27))
+    # PJSIP/1002: ready 12-700 s, on calls 120-240 and 467-677.
+    assert occupancy["PJSIP/1002"] == pytest.approx((120 + 210) / 688)
 
 
 def test_a_corrupted_queue_log_keeps_the_good_lines_and_each_unknown_event(db):

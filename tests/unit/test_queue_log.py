@@ -16,6 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hotline.core.contact_records import AgentState, CallRecord, Outcome, StateInterval
+from hotline.core.contact_tables import STATE_CODES, StateTable, epoch
+from hotline.core.contact_time import with_time_on_contacts
 from hotline.core.queue_log import (
     KNOWN_EVENTS,
     BadLine,
@@ -36,6 +38,7 @@ CORRUPTED = 1772499600
 OVERLAP = 1772586000
 
 READY, ON_CONTACT, NOT_READY = AgentState.READY, AgentState.ON_CONTACT, AgentState.NOT_READY
+STATE_OF_CODE = {code: state for state, code in STATE_CODES.items()}
 
 
 def utc(epoch: float) -> datetime:
@@ -67,8 +70,8 @@ def the_record(items: list[Item], call_id: str, queue: str) -> CallRecord:
     return record
 
 
-def timeline(items: list[Item], agent: str, start: int) -> list[tuple[AgentState, int, int, str]]:
-    """The agent's intervals as (state, start offset, end offset, reason)."""
+def intervals(items: list[Item], agent: str, start: int) -> list[tuple[AgentState, int, int, str]]:
+    """The agent's intervals as read, as (state, start offset, end offset, reason)."""
     return [
         (
             i.state,
@@ -79,6 +82,34 @@ def timeline(items: list[Item], agent: str, start: int) -> list[tuple[AgentState
         for i in of_type(items, StateInterval)
         if i.agent == agent
     ]
+
+
+def timeline(items: list[Item], agent: str, start: int) -> list[tuple[AgentState, int, int, str]]:
+    """The agent's day as reports see it: the intervals read, with the time on the agent's
+    answered calls cut into them (core.contact_time), a run of one state as one."""
+    states = StateTable.from_intervals(i for i in of_type(items, StateInterval) if i.agent == agent)
+    answered = [r for r in records(items) if r.agent == agent]
+    talked_from = [epoch(r.entered_at) + round(r.wait_s) for r in answered]
+    day = with_time_on_contacts(
+        states,
+        [agent] * len(answered),
+        talked_from,
+        [
+            begun + round(r.talk_s + r.hold_s)
+            for begun, r in zip(talked_from, answered, strict=True)
+        ],
+    )
+    runs: list[tuple[AgentState, int, int, str]] = []
+    for code, reason, begun, ended in zip(
+        day.state, day.reason.codes, day.started_at - start, day.ended_at - start, strict=True
+    ):
+        state = STATE_OF_CODE[code]
+        piece = (state, int(begun), int(ended), day.reason.names[reason])
+        if runs and runs[-1][::3] == piece[::3] and runs[-1][2] == piece[1]:
+            runs[-1] = (state, runs[-1][1], piece[2], piece[3])
+        else:
+            runs.append(piece)
+    return runs
 
 
 def events(*lines: str) -> list[Item]:
@@ -252,6 +283,18 @@ def test_an_agent_paused_with_a_reason_then_unpaused_and_logged_off():
         (ON_CONTACT, 1110, 1140, ""),
         (READY, 1140, 1800, ""),  # REMOVEMEMBER: logged out, which is no interval
     ]
+
+
+def test_an_agents_intervals_change_with_their_pauses_not_with_their_calls():
+    items = read("asterisk13.log")
+    assert intervals(items, "PJSIP/1001", ASTERISK13) == [
+        (READY, 10, 130, ""),
+        (NOT_READY, 130, 430, "break"),
+        (READY, 430, 520, ""),  # on a call from 452 to 547
+        (NOT_READY, 520, 1000, "training"),
+        (READY, 1000, 1800, ""),  # on a call from 1110 to 1140
+    ]
+    assert intervals(items, "PJSIP/1002", ASTERISK13) == [(READY, 12, 700, "")]
 
 
 def test_agents_are_ready_between_calls_until_removed_from_their_queue():
@@ -456,9 +499,9 @@ def test_a_call_cut_off_by_the_end_of_the_file_is_unfinished_with_no_outcome():
 
 def test_agent_states_still_running_at_the_end_of_the_file_are_open_not_closed():
     assert of_type(read("overlap_part1.log"), OpenState) == [
-        OpenState("PJSIP/3001", READY, utc(OVERLAP + 170)),
-        OpenState("PJSIP/3002", ON_CONTACT, utc(OVERLAP + 182)),
-        OpenState("PJSIP/3003", ON_CONTACT, utc(OVERLAP + 135)),
+        OpenState("PJSIP/3001", READY, utc(OVERLAP)),
+        OpenState("PJSIP/3002", READY, utc(OVERLAP)),  # on a call from 182
+        OpenState("PJSIP/3003", READY, utc(OVERLAP + 135)),  # its CONNECT logged it in
     ]
 
 
@@ -471,8 +514,8 @@ def test_one_assembler_carries_open_calls_from_a_rotated_file_into_the_next():
     leftovers = assembler.finish()
     assert leftovers.calls == []
     assert leftovers.states == [
-        OpenState("PJSIP/3002", READY, utc(OVERLAP + 260)),
-        OpenState("PJSIP/3003", READY, utc(OVERLAP + 350)),
+        OpenState("PJSIP/3002", READY, utc(OVERLAP)),
+        OpenState("PJSIP/3003", READY, utc(OVERLAP + 135)),
     ]
 
 
@@ -511,14 +554,10 @@ def test_an_asterisk_restart_gives_up_the_calls_open_before_it():
         "110|5.1|support|PJSIP/1001|CONNECT|10|5.2|1",
         "200|NONE|NONE|NONE|QUEUESTART|",
     )
-    assert [type(item) for item in items] == [
-        StateInterval,  # READY until the call
-        UnfinishedCall,
-        StateInterval,  # ON_CONTACT until the restart
-        OpenState,
-    ]
-    assert items[2] == StateInterval("PJSIP/1001", ON_CONTACT, utc(110), utc(200))
-    assert items[3] == OpenState("PJSIP/1001", READY, utc(200))
+    # The agent's state is the member's, which a restart does not end; the call given up
+    # has no talk time to cut out of it.
+    assert [type(item) for item in items] == [UnfinishedCall, OpenState]
+    assert items[1] == OpenState("PJSIP/1001", READY, utc(90))
 
 
 def test_a_visit_silent_for_longer_than_max_open_is_given_up():

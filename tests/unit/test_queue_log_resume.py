@@ -40,9 +40,7 @@ def test_a_log_rotated_anywhere_gives_the_states_of_the_whole_log():
     whole = intervals(LOG, QueueLogAssembler())
     assert whole == [
         ("ready", 0, 15, ""),
-        ("not_ready", 15, 20, "meal"),
-        ("on_contact", 20, 30, ""),
-        ("not_ready", 30, 45, "meal"),  # paused during the call: not ready after it
+        ("not_ready", 15, 45, "meal"),  # on a call from 20 to 30, which does not change it
         ("ready", 45, 60, ""),
         ("not_ready", 60, 90, "meal"),
     ]

@@ -436,17 +436,9 @@ def store_unfinished_calls(
 def open_states() -> list[OpenState]:
     """The agents' states earlier imports left running."""
     return [
-        OpenState(
-            agent_name,
-            AgentState(state),
-            started_at,
-            "" if paused_on_call else reason,
-            reason if paused_on_call else None,
-        )
-        for agent_name, state, reason, started_at, paused_on_call in (
-            OpenAgentState.objects.values_list(
-                "agent_name", "state", "reason", "started_at", "paused_on_call"
-            )
+        OpenState(agent_name, AgentState(state), started_at, reason)
+        for agent_name, state, reason, started_at in OpenAgentState.objects.values_list(
+            "agent_name", "state", "reason", "started_at"
         )
     ]
 
@@ -462,8 +454,7 @@ def keep_open_states(states: Sequence[OpenState]) -> None:
             agent_name=state.agent,
             defaults={
                 "state": state.state.value,
-                "reason": state.reason if state.pause_reason is None else state.pause_reason,
+                "reason": state.reason,
                 "started_at": state.started_at,
-                "paused_on_call": state.pause_reason is not None,
             },
         )

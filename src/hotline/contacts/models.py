@@ -256,8 +256,6 @@ class OpenAgentState(models.Model):
     state = models.CharField(_("状态"), max_length=16, choices=AGENT_STATE_CHOICES)
     reason = models.CharField(_("置忙原因"), max_length=40, blank=True)
     started_at = models.DateTimeField(_("开始"))
-    # Paused during the call it is on (`reason` is the pause's): not ready once it ends.
-    paused_on_call = models.BooleanField(_("通话中置忙"), default=False)
 
     class Meta:
         verbose_name = _("未结束的坐席状态")

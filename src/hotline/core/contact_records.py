@@ -67,8 +67,6 @@ class OpenState:
     state: AgentState
     started_at: datetime
     reason: str = ""
-    # Paused during a call (with this reason): not ready once the call ends.
-    pause_reason: str | None = None
 
 
 @dataclass(frozen=True)

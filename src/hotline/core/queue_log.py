@@ -51,19 +51,20 @@ Agent states: one StateInterval each time an agent's state changes, closed only:
     ADDMEMBER (PAUSED: not ready), AGENTLOGIN, AGENTCALLBACKLOGIN       READY
     PAUSE, PAUSEALL(reason)                                            NOT_READY, reason
     UNPAUSE, UNPAUSEALL                                                READY
-    CONNECT until its call ends                                        ON_CONTACT, then
-                                                                       READY or NOT_READY
     REMOVEMEMBER (from the agent's last queue), AGENTLOGOFF,
     AGENTCALLBACKLOGOFF                                                logged out
 An agent is one state across queues: the last pause or unpause wins, whatever queue
-it names. Logged out is the absence of an interval, not one. Asterisk logs nothing for
-after-call work (wrapuptime), so AFTER_CALL_WORK never appears. Events before an
-agent's first login start its state anyway (the file may begin mid-shift).
+it names. Logged out is the absence of an interval, not one. A call does not change
+the agent's state, as it does not change Asterisk's member status: the answered calls
+themselves say when each agent was on a contact (reports cut that time out of these
+intervals), so an agent ready all shift is one interval, not one per call. A CONNECT
+logs its agent in, as the file may begin mid-shift; so does any event of the agent's
+before its first login. Asterisk logs nothing for after-call work (wrapuptime), so
+AFTER_CALL_WORK never appears.
 
-QUEUESTART (Asterisk started) ends every open visit as unfinished and every agent's
-call. CONFIGRELOAD, INFO, SYSCOMPAT, RINGNOANSWER, RINGCANCELED, AGENTDUMP, PENALTY and
-RINGINUSE say nothing about calls or states and are dropped. Any other event comes back
-as an UnknownEvent.
+QUEUESTART (Asterisk started) ends every open visit as unfinished. CONFIGRELOAD, INFO,
+SYSCOMPAT, RINGNOANSWER, RINGCANCELED, AGENTDUMP, PENALTY and RINGINUSE say nothing about
+calls or states and are dropped. Any other event comes back as an UnknownEvent.
 
 Older layouts: ENTERQUEUE had no position before 1.8; CONNECT had only holdtime in 1.2
 and no ringtime in 1.4; TRANSFER had only exten|context in 1.2 (wait then comes from
@@ -211,16 +212,11 @@ class _Agent:
     queues: set[str] = field(default_factory=set)
     paused: bool = False
     pause_reason: str = ""
-    calls: set[tuple[str, str]] = field(default_factory=set)
     state: AgentState | None = None
     reason: str = ""
     since: float = 0.0
     since_at: datetime = datetime.fromtimestamp(0.0, UTC)  # made once for two intervals
 
-
-# Stands for the call an agent resumed from an earlier log is on: its end, whichever call
-# it names, releases the agent.
-_RESUMED_CALL = ("", "")
 
 _Handler: TypeAlias = Callable[[Event, list[Assembled]], None]
 
@@ -282,13 +278,7 @@ class QueueLogAssembler:
         """The visits and agent states still open, in the order they opened; then forget them."""
         calls = [_unfinished(key, visit) for key, visit in self._visits.items()]
         states = [
-            OpenState(
-                name,
-                agent.state,
-                agent.since_at,
-                agent.reason,
-                agent.pause_reason if agent.paused else None,
-            )
+            OpenState(name, agent.state, agent.since_at, agent.reason)
             for name, agent in self._agents.items()
             if agent.state is not None
         ]
@@ -326,16 +316,13 @@ class QueueLogAssembler:
                 None, "", self._called(event.call_id), event.epoch, event
             )
         member = _member(event.agent)
-        if visit.agent and visit.agent != member:
-            self._release(key, visit, "", event.epoch, done)
         visit.answered, visit.hold, visit.agent = event.epoch, _seconds(event.data, 0), member
         visit.seen, visit.last = event.epoch, event
-        if visit.agent:
-            agent = self._agent(visit.agent)
+        if member:
+            agent = self._agent(member)
             agent.logged_in = True
             _join(agent, event.queue)
-            agent.calls.add(key)
-            self._change(visit.agent, agent, event.epoch, done)
+            self._change(member, agent, event.epoch, done)
 
     def _end(self, event: Event, done: list[Assembled]) -> None:
         outcome, wait_at, talk_at, transfers = _ENDS[event.name]
@@ -343,7 +330,6 @@ class QueueLogAssembler:
             wait_at, talk_at = 3, 4
         key = (event.call_id, event.queue)
         visit = self._visits.pop(key, None)
-        self._release(key, visit, event.agent, event.epoch, done)
         ended = event.epoch
         entered = answered = None
         wait = _seconds(event.data, wait_at)
@@ -387,7 +373,6 @@ class QueueLogAssembler:
     def _withdraw(self, event: Event, done: list[Assembled]) -> None:
         key = (event.call_id, event.queue)
         visit = self._visits.pop(key, None)
-        self._release(key, visit, event.agent, event.epoch, done)
         if visit is None:
             visit = _Visit(None, "", self._called(event.call_id), event.epoch, event)
         visit.last = event
@@ -397,38 +382,16 @@ class QueueLogAssembler:
         # A (re)started Asterisk has no calls: whatever was open never ends.
         done.extend(_unfinished(key, visit) for key, visit in self._visits.items())
         self._visits = {}
-        for name, agent in self._agents.items():
-            agent.calls.clear()
-            self._change(name, agent, event.epoch, done)
 
     def _called(self, call_id: str) -> str:
         did = self._dids.get(call_id)
         return self._older_dids.get(call_id, "") if did is None else did
 
-    def _release(
-        self,
-        key: tuple[str, str],
-        visit: _Visit | None,
-        member: str,
-        now: float,
-        done: list[Assembled],
-    ) -> None:
-        """From `now` the call `key` no longer holds the agent who answered it."""
-        name = visit.agent if visit is not None and visit.agent else member
-        agent = self._agents.get(name)
-        if agent is not None and key not in agent.calls and _RESUMED_CALL in agent.calls:
-            key = _RESUMED_CALL  # the call began in an earlier log
-        if agent is not None and key in agent.calls:
-            agent.calls.discard(key)
-            self._change(name, agent, now, done)
-
     def _sweep(self, now: float, done: list[Assembled]) -> None:
         horizon = now - self._max_open_s
         stale = [key for key, visit in self._visits.items() if visit.seen < horizon]
         for key in stale:
-            visit = self._visits.pop(key)
-            done.append(_unfinished(key, visit))
-            self._release(key, visit, "", now, done)
+            done.append(_unfinished(key, self._visits.pop(key)))
         if self._dids_since < horizon:
             self._older_dids, self._dids, self._dids_since = self._dids, {}, now
         self._next_sweep = now + self._max_open_s / 24
@@ -440,18 +403,12 @@ class QueueLogAssembler:
         if state.agent in self._agents or not since <= event.epoch <= since + self._max_open_s:
             return
         agent = self._agent(state.agent)
-        # A log that repeats the CONNECT that began the call brings the call itself.
-        repeated_connect = event.name == "CONNECT" and event.epoch == since
-        if state.state is AgentState.ON_CONTACT and not repeated_connect:
-            agent.calls.add(_RESUMED_CALL)
         agent.logged_in = True
-        agent.paused = state.state is AgentState.NOT_READY or state.pause_reason is not None
-        agent.pause_reason = (
-            state.reason if state.state is AgentState.NOT_READY else state.pause_reason or ""
-        )
+        agent.paused = state.state is AgentState.NOT_READY
+        agent.pause_reason = state.reason if agent.paused else ""
         agent.state, agent.reason, agent.since, agent.since_at = (
             state.state,
-            state.reason,
+            agent.pause_reason,
             since,
             state.started_at,
         )
@@ -509,8 +466,6 @@ class QueueLogAssembler:
         reason = ""
         if not agent.logged_in:
             state = None
-        elif agent.calls:
-            state = AgentState.ON_CONTACT
         elif agent.paused:
             state, reason = AgentState.NOT_READY, agent.pause_reason
         else:
@@ -564,7 +519,6 @@ def _log_off(agent: _Agent) -> None:
     agent.logged_in = agent.by_agent_login = agent.paused = False
     agent.pause_reason = ""
     agent.queues.clear()
-    agent.calls.clear()
 
 
 def _member(agent: str) -> str:

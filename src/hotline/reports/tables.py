@@ -5,13 +5,15 @@ is made per record. Times leave the database as epoch seconds (the one differenc
 between the databases, in `_epoch`).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import numpy as np
 from django.db import connection
 
 from hotline.accounts.models import SkillGroup, Team, User
 from hotline.contacts.models import AgentStateInterval, Contact, Queue
 from hotline.core.contact_tables import CallTable, OrderTable, Outages, StateTable
+from hotline.core.contact_time import with_time_on_contacts
 from hotline.reports.models import Outage
 from hotline.workorders.models import OrderType, WorkOrder
 
@@ -39,6 +41,10 @@ def _range(value: datetime) -> object:
 # An agent is named by their agent ID (工号) once known as a user, else as the telephony
 # system writes them.
 _AGENT_KEY = "COALESCE(u.agent_id, c.agent_name)"
+
+# How long before a report's range a call may have queued and still be talking in it: the
+# queue_log reader gives up a visit silent for a day (QueueLogAssembler's max_open_s).
+_LONGEST_CALL = timedelta(days=1)
 
 
 def call_table(start: datetime, end: datetime, queues: list[str] | None = None) -> CallTable:
@@ -68,8 +74,9 @@ def call_table(start: datetime, end: datetime, queues: list[str] | None = None) 
 
 
 def state_table(start: datetime, end: datetime) -> StateTable:
-    """The agent state intervals overlapping [start, end), cut to it. An agent's skill group
-    is the first of theirs (by code)."""
+    """The agent state intervals overlapping [start, end), cut to it, with the agents' time
+    on their answered calls cut out of them as ON_CONTACT (`core.contact_time`). An agent's
+    skill group is the first of theirs (by code)."""
     first_skill = (
         "(SELECT MIN(sg.code) FROM accounts_user_skill_groups us "
         "JOIN accounts_skillgroup sg ON sg.id = us.skillgroup_id WHERE us.user_id = u.id)"
@@ -86,7 +93,7 @@ def state_table(start: datetime, end: datetime) -> StateTable:
     columns = _columns(sql, [_range(start), _range(end)], 8)
     ids, agent, team, skill_group, state, reason, started, ended = columns
     first, last = int(start.timestamp()), int(end.timestamp())
-    return StateTable.from_columns(
+    states = StateTable.from_columns(
         ids=ids,
         agent=agent,
         team=team,
@@ -95,6 +102,25 @@ def state_table(start: datetime, end: datetime) -> StateTable:
         reason=reason,
         started_at=[max(value, first) for value in started],
         ended_at=[min(value, last) for value in ended],
+    )
+    on_agent, answered, on_contact_s = _columns(
+        f"""
+        SELECT {_AGENT_KEY}, {_epoch("c.answered_at")}, c.talk_s + c.hold_s
+        FROM {_table(Contact)} c
+        LEFT JOIN {_table(User)} u ON u.id = c.agent_id
+        WHERE c.entered_queue_at >= %s AND c.entered_queue_at < %s
+          AND c.answered_at IS NOT NULL AND c.answered_at < %s
+        """,
+        [_range(start - _LONGEST_CALL), _range(end), _range(end)],
+        3,
+    )
+    answered_at = np.asarray(answered, dtype=np.int64)
+    hung_up_at = answered_at + np.round(np.asarray(on_contact_s, dtype=np.float64)).astype(np.int64)
+    return with_time_on_contacts(
+        states,
+        on_agent,
+        np.clip(answered_at, first, last),
+        np.clip(hung_up_at, first, last),
     )
 
 
