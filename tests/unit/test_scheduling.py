@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hotline.staffing.scheduling import NoSchedule, Objective, SolveStatus, schedule
@@ -131,6 +131,8 @@ costs = st.tuples(st.integers(1, 9), st.integers(1, 12), st.integers(1, 3))
 
 @settings(max_examples=30, deadline=None)
 @given(requirements, costs)
+# HiGHS failed with a solve error on this one's cutoff, where the plain problem solves.
+@example(hourly([0, 0, 1, 2, 2, 0], TUESDAY, 8), (6, 6, 2))
 def test_the_least_cost_is_the_brute_force_optimum(requirement, template_costs):
     templates = tuesday_templates(*template_costs)
     best = brute_force(templates, requirement, cost_if_met(requirement))

@@ -72,6 +72,7 @@ IMPROVEMENT = 1e-6
 # Step 4 takes every shift that could do better; past this many, HiGHS's simplex may
 # spend longer than the time limit on the root LP alone.
 MAX_SHIFTS_TO_PROVE = 400
+_SOLVE_ERROR = 4  # scipy's milp status for "other", which HiGHS's solve errors come back as
 
 
 class Objective(StrEnum):
@@ -300,6 +301,10 @@ def _search(
     kept = model.columns_of(candidates)
     whole = problem_over(model, kept, target, pricing, max_agents_per_day, whole_breaks=True)
     result = _mip(whole.at_most(cutoff), mip_gap, max(seconds_left(), MIN_MIP_SECONDS))
+    if result.status == _SOLVE_ERROR:
+        # HiGHS now and then fails on a cutoff no schedule meets, where the same problem
+        # without the cutoff solves: prove the incumbent's optimality that way instead.
+        result = _mip(whole, mip_gap, max(seconds_left(), MIN_MIP_SECONDS))
     if result.x is None:
         if incumbent is None:
             raise NoSchedule(f"no schedule found: {result.message}")
