@@ -13,7 +13,9 @@
    and blind transfers whose second leg enters another queue under the same call id.
 2. Imports the file into a fresh, migrated PostgreSQL database with
    `import_telephony_files([path], "queue_log")` in a child process: wall time, lines/s,
-   the child's peak RSS (its VmHWM) and CPU, PostgreSQL's CPU over the same time.
+   the child's peak RSS (its VmHWM) plus its own children's (the process reading the file
+   and multiprocessing's resource tracker, sampled each half second), their CPU,
+   PostgreSQL's CPU over the same time.
 3. Times interval30 × queue KPIs for March and for the whole year through
    `call_report(CallReportQuery(...))`, the API's path: with every registered KPI (from the
    calls, since repeat callers need them), with only the eight KPIs the peers compute (from
@@ -384,15 +386,20 @@ def set_up_database(url: str, seats: int) -> None:
 
 def import_child(path: str, result: str, profile: str = "") -> None:
     """In the child process: import the file and write the figures to `result` (with
-    `profile`, under cProfile, its stats written there)."""
+    `profile`, under cProfile and with the file read in this process, its stats written
+    there)."""
     import cProfile
 
     import django
 
     django.setup()
+    from hotline.contacts import read_ahead, telephony_import
     from hotline.contacts.telephony_import import import_telephony_files
 
     profiler = cProfile.Profile() if profile else None
+    if profiler:
+        # One process for cProfile to see: the file is read in place, not by a child.
+        telephony_import.read_ahead = read_ahead.read_batches
     started, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
@@ -402,12 +409,9 @@ def import_child(path: str, result: str, profile: str = "") -> None:
         profiler.dump_stats(profile)
     # The peak of this process's own memory since exec. (wait4's ru_maxrss would not do: Linux
     # carries the parent's peak over into a child across fork and exec.)
-    status = Path("/proc/self/status").read_text()
-    peak_kib = next(
-        int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")
-    )
+    peak_kib = _peak_kib(os.getpid())
     figures = {
-        "peak_rss_bytes": peak_kib * 1024,
+        "importer_peak_rss_bytes": peak_kib * 1024,
         "import_s": time.perf_counter() - started,
         "import_cpu_s": time.process_time() - cpu,
         "lines_read": run.lines_read,
@@ -449,6 +453,24 @@ class _PostgresCpu:
         return sum(self._last[pid] - self._first[pid] for pid in self._last)
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in children.split()]
+
+
+def _peak_kib(pid: int) -> int:
+    """A live process's peak RSS so far (VmHWM), 0 once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    peaks = (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+    return next(peaks, 0)
+
+
 def measure_import(path: Path, url: str, data_dir: Path, profile: Path | None = None) -> dict:
     """Import the file in a child process: its figures, wall time, peak RSS and CPU."""
     env = {**os.environ, "DATABASE_URL": url}
@@ -460,18 +482,24 @@ def measure_import(path: Path, url: str, data_dir: Path, profile: Path | None = 
     child = subprocess.Popen(
         [sys.executable, "-c", code, str(path), str(result), str(profile or "")], env=env
     )
+    readers_peak_kib: dict[int, int] = {}
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         postgres.sample()
         if pid:
             break
+        for reader in _children(child.pid):
+            readers_peak_kib[reader] = _peak_kib(reader) or readers_peak_kib.get(reader, 0)
         time.sleep(0.5)
     child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     if child.returncode:
         raise RuntimeError(f"the import failed ({child.returncode})")
     figures = json.loads(result.read_text())
+    readers_bytes = sum(readers_peak_kib.values()) * 1024
     figures.update(
+        readers_peak_rss_bytes=readers_bytes,
+        peak_rss_bytes=figures["importer_peak_rss_bytes"] + readers_bytes,
         child_wall_s=wall,
         lines_per_s=figures["lines_read"] / figures["import_s"],
         child_cpu_s=usage.ru_utime + usage.ru_stime,
@@ -685,8 +713,11 @@ def report(figures: dict) -> tuple[list[str], bool]:
         f"{made['transfers']:,} transferred to another queue).",
         "",
         f"Import: {run['lines_read']:,} lines in {run['import_s']:.1f} s, "
-        f"**{run['lines_per_s']:,.0f} lines/s**; the child's peak RSS "
-        f"**{run['peak_rss_bytes'] / 2**20:,.0f} MiB**; CPU: importer {run['child_cpu_s']:.0f} s, "
+        f"**{run['lines_per_s']:,.0f} lines/s**; peak RSS **{run['peak_rss_bytes'] / 2**20:,.0f} "
+        f"MiB** (the importer {run['importer_peak_rss_bytes'] / 2**20:,.0f} MiB, its children "
+        f"{run['readers_peak_rss_bytes'] / 2**20:,.0f} MiB: the file's reader and "
+        "multiprocessing's resource tracker); "
+        f"CPU: importer and reader {run['child_cpu_s']:.0f} s, "
         f"PostgreSQL {run['postgres_cpu_s']:.0f} s. Stored: {run['calls']:,} calls "
         f"({figures['stored']['contacts']:,} rows in contacts_contact), "
         f"{figures['stored']['agent_state_intervals']:,} agent state intervals; "

@@ -6,7 +6,6 @@ Fixture times are given as offsets from the file's first second: asterisk13.log 
 corrupted.log on 2026-03-03 and the overlap files on 2026-03-04, all at 01:00 UTC.
 """
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -451,7 +450,7 @@ def test_overlapping_files_give_the_same_records_alone_and_concatenated():
     for record in alone:
         whole = together[identity(record)]
         # A file that begins mid-call never saw the ENTERQUEUE that names the caller.
-        assert replace(record, caller=whole.caller) == whole
+        assert record._replace(caller=whole.caller) == whole
 
 
 def test_a_file_beginning_mid_call_dates_the_call_from_its_end_line():
@@ -726,7 +725,7 @@ def test_a_generated_log_cut_anywhere_gives_the_same_records_from_the_cut_on(cal
     cut = data.draw(st.integers(0, len(lines)))
     whole = {record.call_id: record for record in records(list(read_queue_log(lines)))}
     for record in records(list(read_queue_log(lines[cut:]))):
-        assert replace(record, caller=whole[record.call_id].caller) == whole[record.call_id]
+        assert record._replace(caller=whole[record.call_id].caller) == whole[record.call_id]
 
 
 @given(calls)

@@ -10,9 +10,8 @@ that began but never ended is stored without an outcome, for a later file to fin
 """
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -27,8 +26,9 @@ from hotline.contacts.call_store import (
     store_state_intervals,
     store_unfinished_calls,
 )
-from hotline.contacts.importers import Importer, Item, importer_named
+from hotline.contacts.importers import Item, importer_named
 from hotline.contacts.models import BadTelephonyLine, TelephonyImport, UnknownTelephonyEvent
+from hotline.contacts.read_ahead import read_ahead
 from hotline.core.contact_records import (
     BadLine,
     CallRecord,
@@ -41,19 +41,6 @@ from hotline.core.queue_log import UnfinishedCall
 BATCH = 5000
 
 
-class _CountedLines:
-    """The file's lines, counting them as they are read (for progress)."""
-
-    def __init__(self, file) -> None:
-        self._file = file
-        self.count = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self._file:
-            self.count += 1
-            yield line
-
-
 class _Batch:
     def __init__(self) -> None:
         self.calls: list[CallRecord] = []
@@ -62,14 +49,18 @@ class _Batch:
         self.unknown: list[UnknownEvent] = []
         self.unfinished: list[UnfinishedCall] = []
         self.open_states: list[OpenState] = []
-        self._written = 0  # the items written to tables; open states are few and kept apart
+
+    @classmethod
+    def of(cls, items: list[Item]) -> "_Batch":
+        batch = cls()
+        for item in items:
+            batch.add(item)
+        return batch
 
     def add(self, item: Item) -> None:
         if isinstance(item, OpenState):
             self.open_states.append(item)
-            return
-        self._written += 1
-        if isinstance(item, CallRecord):
+        elif isinstance(item, CallRecord):
             self.calls.append(item)
         elif isinstance(item, StateInterval):
             self.states.append(item)
@@ -79,9 +70,6 @@ class _Batch:
             self.bad.append(item)
         else:
             self.unknown.append(item)
-
-    def __len__(self) -> int:
-        return self._written
 
 
 def _storable(text: str) -> str:
@@ -123,46 +111,30 @@ def _write(batch: _Batch, run: TelephonyImport, resolver: Resolver) -> None:
     run.unknown_events += len(batch.unknown)
 
 
-def _import_file(
-    path: Path, reader: Importer, resolver: Resolver, progress: Callable[[int], None] | None
-) -> TelephonyImport:
-    run = TelephonyImport.objects.create(
-        importer=reader.name, file_name=str(path), started_at=timezone.now()
-    )
-    with open(path, encoding="utf-8", errors="replace", newline=reader.newline) as file:
-        lines = _CountedLines(file)
-        batch = _Batch()
-        for item in reader.read(lines):
-            batch.add(item)
-            if len(batch) >= BATCH:
-                _write(batch, run, resolver)
-                batch = _Batch()
-                if progress:
-                    progress(lines.count)
-        _write(batch, run, resolver)
-    run.lines_read = lines.count
-    if progress:
-        progress(lines.count)
-    return run
-
-
 def import_telephony_files(
     paths: list[Path], importer: str, *, progress: Callable[[Path, int], None] | None = None
 ) -> list[TelephonyImport]:
     """Read the files in order with the named importer and store what they hold; one run
     per file. `progress` is told the file and how many of its lines have been read."""
-    reader = importer_named(importer)(ZoneInfo(settings.TIME_ZONE))
-    reader.resume(open_states())
+    importer_named(importer)  # an unknown name fails here, before any reading
     resolver = Resolver()
-    runs = []
-    for path in paths:
-        told = (lambda lines, path=path: progress(path, lines)) if progress else None
-        runs.append(_import_file(path, reader, resolver, told))
-    leftovers = _Batch()
-    for item in reader.finish():
-        leftovers.add(item)
-    if runs:
-        _write(leftovers, runs[-1], resolver)
+    runs: list[TelephonyImport] = []
+    for batch in read_ahead(importer, settings.TIME_ZONE, open_states(), paths, BATCH):
+        if batch.file is None:  # what was still open after the last file
+            if runs:
+                _write(_Batch.of(batch.items), runs[-1], resolver)
+            continue
+        if batch.file == len(runs):
+            runs.append(
+                TelephonyImport.objects.create(
+                    importer=importer, file_name=str(paths[batch.file]), started_at=timezone.now()
+                )
+            )
+        run = runs[batch.file]
+        _write(_Batch.of(batch.items), run, resolver)
+        run.lines_read = batch.lines
+        if progress:
+            progress(paths[batch.file], batch.lines)
     for run in runs:
         run.finished_at = timezone.now()
         run.save()

@@ -8,6 +8,7 @@ Times are timezone-aware; durations are seconds.
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Outcome(StrEnum):
@@ -28,8 +29,10 @@ class AgentState(StrEnum):
     LOGGED_OUT = "logged_out"  # 签出
 
 
-@dataclass(frozen=True)
-class CallRecord:
+# CallRecord and StateInterval are named tuples rather than dataclasses because an import
+# makes and passes on millions of them: a tuple is made, and crosses from the reading
+# process to the writing one (read_ahead), several times faster.
+class CallRecord(NamedTuple):
     call_id: str
     queue: str
     entered_at: datetime
@@ -47,8 +50,7 @@ class CallRecord:
     channel: str = "phone"
 
 
-@dataclass(frozen=True)
-class StateInterval:
+class StateInterval(NamedTuple):
     """An agent in one state from `started_at` to `ended_at` (logged-in time is the sum
     of every state but LOGGED_OUT)."""
 
