@@ -3,6 +3,7 @@ ready for the pause taken during the call."""
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -18,7 +19,10 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-def test_an_agent_left_on_a_call_is_ready_or_paused_from_the_calls_start(transactional_db):
+# Like the other tests that commit, it leaves the database as it found it: without the
+# serialized rollback its flush would recreate the roles that the next one restores.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_agent_left_on_a_call_is_ready_or_paused_from_the_calls_start():
     old = migrate(BEFORE).get_model("contacts", "OpenAgentState")
     old.objects.create(agent_name="A", state="on_contact", reason="", started_at=SINCE)
     old.objects.create(
