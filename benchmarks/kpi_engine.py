@@ -13,9 +13,8 @@
    and blind transfers whose second leg enters another queue under the same call id.
 2. Imports the file into a fresh, migrated PostgreSQL database with
    `import_telephony_files([path], "queue_log")` in a child process: wall time, lines/s,
-   the child's peak RSS (its VmHWM) plus its own children's (the process reading the file
-   and multiprocessing's resource tracker, sampled each half second), their CPU,
-   PostgreSQL's CPU over the same time.
+   the child's peak RSS (its VmHWM) plus its own child's (the process reading the file,
+   sampled each half second), their CPU, PostgreSQL's CPU over the same time.
 3. Times interval30 × queue KPIs for March and for the whole year through
    `call_report(CallReportQuery(...))`, the API's path: with every registered KPI (from the
    calls, since repeat callers need them), with only the eight KPIs the peers compute (from
@@ -714,9 +713,8 @@ def report(figures: dict) -> tuple[list[str], bool]:
         "",
         f"Import: {run['lines_read']:,} lines in {run['import_s']:.1f} s, "
         f"**{run['lines_per_s']:,.0f} lines/s**; peak RSS **{run['peak_rss_bytes'] / 2**20:,.0f} "
-        f"MiB** (the importer {run['importer_peak_rss_bytes'] / 2**20:,.0f} MiB, its children "
-        f"{run['readers_peak_rss_bytes'] / 2**20:,.0f} MiB: the file's reader and "
-        "multiprocessing's resource tracker); "
+        f"MiB** (the importer {run['importer_peak_rss_bytes'] / 2**20:,.0f} MiB, the file's reader "
+        f"{run['readers_peak_rss_bytes'] / 2**20:,.0f} MiB); "
         f"CPU: importer and reader {run['child_cpu_s']:.0f} s, "
         f"PostgreSQL {run['postgres_cpu_s']:.0f} s. Stored: {run['calls']:,} calls "
         f"({figures['stored']['contacts']:,} rows in contacts_contact), "

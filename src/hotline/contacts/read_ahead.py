@@ -1,28 +1,33 @@
-"""Telephony files read in a process of their own, a few batches ahead of the database.
+"""Telephony files read in a process of their own, ahead of the database.
 
 Reading and assembling a line costs the importer about as much CPU as storing what it
 yields costs PostgreSQL, and in one process the two take turns: the reader waits while
 a batch is written. `read_ahead` runs the registered importer (pure Python, no Django,
-no database) in a child process, which sends its items in batches through a bounded
-queue, so the next batches are assembled while the database takes the last one and
-memory stays flat. A process that may not start children (a daemon, such as a Celery
-worker) reads in place: the batches are the same.
+no database) in a child process, `python -m hotline.contacts.read_ahead`, which pickles
+its batches to its standard output, so the next batches are assembled while the
+database takes the last one. The pipe holds at most about a megabyte, some eight
+batches: a reader that gets ahead waits, and memory stays flat. A plain child process
+rather than multiprocessing's: it imports nothing of the caller's (no copy of its
+database connections, no re-import of its main script) and may be started from a
+daemonic process such as a Celery worker.
 """
 
-import multiprocessing
+import contextlib
+import fcntl
 import pickle
-import queue
+import subprocess
+import sys
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from hotline.contacts.importers import Item, importer_named
 from hotline.core.contact_records import OpenState
 
-AHEAD = 4  # batches on their way: enough to cover a slow write, few enough to stay small
-_POLL_S = 1.0  # how often a waiting writer checks that the reader is still alive
+PIPE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -79,38 +84,32 @@ def read_ahead(
 ) -> Iterator[Batch]:
     """`read_batches`, read by a child process while the caller stores each batch.
 
-    An error in the child is raised here as it was raised there.
+    An error in the child is raised here as it was raised there; a child that dies
+    without a word is a RuntimeError.
     """
-    if multiprocessing.current_process().daemon:
-        yield from read_batches(importer, zone, open_states, paths, size)
-        return
-    context = multiprocessing.get_context("spawn")  # no copy of the caller's connections
-    batches = context.Queue(maxsize=AHEAD)
-    child = context.Process(
-        target=_read_into,
-        args=(batches, importer, zone, open_states, paths, size),
-        name="telephony-reader",
-        daemon=True,
+    child = subprocess.Popen(
+        [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
-    child.start()
+    assert child.stdin is not None and child.stdout is not None
+    with contextlib.suppress(OSError):  # the pipe keeps its default size
+        fcntl.fcntl(child.stdout, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     try:
-        yield from _received(batches, child)
+        pickle.dump((importer, zone, open_states, [str(path) for path in paths], size), child.stdin)
+        child.stdin.close()
+        yield from _received(child.stdout, child)
     finally:
-        if child.is_alive():
-            child.terminate()
-        child.join()
+        if child.poll() is None:
+            child.kill()
+        child.stdout.close()
+        child.wait()
 
 
-def _received(batches, child) -> Iterator[Batch]:
+def _received(stream: BinaryIO, child: subprocess.Popen) -> Iterator[Batch]:
     while True:
         try:
-            message = batches.get(timeout=_POLL_S)
-        except queue.Empty:
-            if not child.is_alive():
-                raise RuntimeError(
-                    f"the telephony reader stopped (exit code {child.exitcode})"
-                ) from None
-            continue
+            message = pickle.load(stream)
+        except EOFError:
+            raise RuntimeError(f"the telephony reader stopped (exit code {child.wait()})") from None
         if isinstance(message, _Failed):
             raise message.error
         yield message
@@ -118,12 +117,14 @@ def _received(batches, child) -> Iterator[Batch]:
             return
 
 
-def _read_into(batches, *arguments) -> None:
+def _read_to(stream: BinaryIO, importer, zone, open_states, paths, size) -> None:
     try:
-        for batch in read_batches(*arguments):
-            batches.put(batch)
+        for batch in read_batches(importer, zone, open_states, [Path(p) for p in paths], size):
+            pickle.dump(batch, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.flush()
     except BaseException as error:  # whatever it was, the writer raises it
-        batches.put(_Failed(_picklable(error)))
+        pickle.dump(_Failed(_picklable(error)), stream)
+        stream.flush()
 
 
 def _picklable(error: BaseException) -> BaseException:
@@ -132,3 +133,10 @@ def _picklable(error: BaseException) -> BaseException:
     except Exception:
         return RuntimeError("".join(traceback.format_exception(error)))
     return error
+
+
+if __name__ == "__main__":
+    # Run as the module by its name, so that what it pickles is read back as its classes.
+    from hotline.contacts import read_ahead
+
+    read_ahead._read_to(sys.stdout.buffer, *pickle.load(sys.stdin.buffer))
