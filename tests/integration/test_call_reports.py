@@ -122,6 +122,40 @@ def test_the_kpi_command_groups_by_agent_and_team(calls, capsys):
     assert "2026-11-02,,0," in lines  # the abandoned call: no agent, so no states
 
 
+@pytest.mark.parametrize("group", ["agent", "skill_group"])
+def test_talk_that_began_before_the_range_counts_from_its_start(cast, capsys, group):
+    skill = SkillGroup.objects.create(code="BB", name="宽带专席")
+    Queue.objects.create(code="BB", name="宽带", skill_group=skill)
+    cast["xiaowang"].skill_groups.add(skill)
+    resolver = Resolver()
+    store_calls(
+        [
+            # Answered at 23:59 on the 1st, talking until 00:03 on the 2nd.
+            CallRecord(
+                "late", "BB", at(23, 58, day=1), Outcome.ANSWERED, 60, agent="SIP/10001", talk_s=240
+            ),
+            CallRecord(
+                "early", "BB", at(0, 10), Outcome.ANSWERED, 0, agent="SIP/10001", talk_s=120
+            ),
+        ],
+        "test",
+        resolver,
+    )
+    store_state_intervals(
+        [StateInterval("SIP/10001", AgentState.READY, at(23, 30, day=1), at(0, 30))],
+        "test",
+        resolver,
+    )
+    call_command(
+        "kpi",
+        *("--from", "2026-11-02", "--to", "2026-11-02", "--group", group),
+        *("--format", "json", "--kpis", "occupancy"),
+    )
+    (row,) = [row for row in json.loads(capsys.readouterr().out) if row["group"]]
+    # Ready 00:00-00:30 on the 2nd, of which on calls 00:00-00:03 and 00:10-00:12.
+    assert row["occupancy"] == pytest.approx((180 + 120) / 1800)
+
+
 def test_the_report_api_names_a_bad_field(api_as, calls):
     response = api_as("zhaomgr").get("/api/reports/calls", {**QUERY, "by": "fortnight"})
     assert response.status_code == 400

@@ -24,7 +24,7 @@ from hotline.core.contact_kpis import (
     kpi_names,
     records_behind,
 )
-from hotline.core.contact_tables import Grouping, KpiExtras, StaffCost
+from hotline.core.contact_tables import CallTable, Grouping, KpiExtras, StaffCost
 from hotline.core.kpi_facts import KpiSettings
 from hotline.core.kpi_periods import Period
 from hotline.core.kpi_targets import Target, parse_targets
@@ -113,14 +113,14 @@ def read_query(params: Mapping[str, str], today: datetime.date) -> CallReportQue
     return CallReportQuery(start, end, Period(by), Grouping(group), kpis or None)
 
 
-def _others(query: CallReportQuery, kpis: tuple[str, ...] | None):
+def _others(query: CallReportQuery, kpis: tuple[str, ...] | None, calls: CallTable | None = None):
     """The tables besides the calls that the KPIs need: agent states (most of the reading)
     only when a KPI made of them is asked for, and not by queue, where those are None by
-    definition."""
+    definition. The agents' talk is taken from `calls` where they have been read."""
     start, end = query.local_range()
     needs = set().union(*(KPIS[name].needs for name in (kpis or KPIS)))
     states = (
-        tables.state_table(start, end)
+        tables.state_table(start, end, calls)
         if "states" in needs and query.group is not Grouping.QUEUE
         else None
     )
@@ -137,7 +137,7 @@ def _inputs(query: CallReportQuery, kpi_settings_: KpiSettings, kpis: tuple[str,
     # Calls after the range are read too: whether a call was resolved at first contact
     # depends on the calls of the next FCR window.
     calls = tables.call_table(start, end + datetime.timedelta(seconds=kpi_settings_.fcr_window_s))
-    states, extras = _others(query, kpis)
+    states, extras = _others(query, kpis, calls)
     return calls, states, extras, int(end.timestamp())
 
 

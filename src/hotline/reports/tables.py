@@ -12,8 +12,16 @@ from django.db import connection
 
 from hotline.accounts.models import SkillGroup, Team, User
 from hotline.contacts.models import AgentStateInterval, Contact, Queue
-from hotline.core.contact_tables import CallTable, OrderTable, Outages, StateTable
+from hotline.core.contact_records import Outcome
+from hotline.core.contact_tables import (
+    OUTCOME_CODES,
+    CallTable,
+    OrderTable,
+    Outages,
+    StateTable,
+)
 from hotline.core.contact_time import with_time_on_contacts
+from hotline.core.kpi_periods import Column, IntArray, shared_keys
 from hotline.reports.models import Outage
 from hotline.workorders.models import OrderType, WorkOrder
 
@@ -73,10 +81,15 @@ def call_table(start: datetime, end: datetime, queues: list[str] | None = None) 
     return CallTable.from_columns(**dict(zip(names, columns, strict=True)))
 
 
-def state_table(start: datetime, end: datetime) -> StateTable:
+def state_table(start: datetime, end: datetime, calls: CallTable | None = None) -> StateTable:
     """The agent state intervals overlapping [start, end), cut to it, with the agents' time
     on their answered calls cut out of them as ON_CONTACT (`core.contact_time`). An agent's
-    skill group is the first of theirs (by code)."""
+    skill group is the first of theirs (by code).
+
+    The talk comes from `calls` when the caller has read them (every queue's finished
+    calls that entered one from `start` on, as `call_table` reads them), and from the
+    database for the rest.
+    """
     first_skill = (
         "(SELECT MIN(sg.code) FROM accounts_user_skill_groups us "
         "JOIN accounts_skillgroup sg ON sg.id = us.skillgroup_id WHERE us.user_id = u.id)"
@@ -103,25 +116,46 @@ def state_table(start: datetime, end: datetime) -> StateTable:
         started_at=[max(value, first) for value in started],
         ended_at=[min(value, last) for value in ended],
     )
-    on_agent, answered, on_contact_s = _columns(
+    talks = [_talk_read(start - _LONGEST_CALL, start if calls is not None else end)]
+    if calls is not None:
+        talks.append(_talk_of(calls))
+    names, codes = shared_keys([talk_agent for talk_agent, _begins, _ends in talks])
+    return with_time_on_contacts(
+        states,
+        Column(np.concatenate(codes), tuple(names)),
+        np.clip(np.concatenate([begins for _agent, begins, _ends in talks]), first, last),
+        np.clip(np.concatenate([ends for _agent, _begins, ends in talks]), first, last),
+    )
+
+
+def _talk_read(since: datetime, until: datetime) -> tuple[Column, IntArray, IntArray]:
+    """The agent and the talk, from the answer for talk and hold time, of each answered
+    call that entered a queue in [since, until)."""
+    agent, answered, seconds = _columns(
         f"""
         SELECT {_AGENT_KEY}, {_epoch("c.answered_at")}, c.talk_s + c.hold_s
         FROM {_table(Contact)} c
         LEFT JOIN {_table(User)} u ON u.id = c.agent_id
         WHERE c.entered_queue_at >= %s AND c.entered_queue_at < %s
-          AND c.answered_at IS NOT NULL AND c.answered_at < %s
+          AND c.answered_at IS NOT NULL
         """,
-        [_range(start - _LONGEST_CALL), _range(end), _range(end)],
+        [_range(since), _range(until)],
         3,
     )
-    answered_at = np.asarray(answered, dtype=np.int64)
-    hung_up_at = answered_at + np.round(np.asarray(on_contact_s, dtype=np.float64)).astype(np.int64)
-    return with_time_on_contacts(
-        states,
-        on_agent,
-        np.clip(answered_at, first, last),
-        np.clip(hung_up_at, first, last),
-    )
+    begins = np.asarray(answered, dtype=np.int64)
+    return Column.of(agent), begins, begins + _whole(seconds)
+
+
+def _talk_of(calls: CallTable) -> tuple[Column, IntArray, IntArray]:
+    """`_talk_read` of calls already read."""
+    answered = np.flatnonzero(calls.outcome == OUTCOME_CODES[Outcome.ANSWERED])
+    begins = calls.entered_at[answered] + _whole(calls.wait_s[answered])
+    talk = calls.talk_s[answered] + calls.hold_s[answered]
+    return calls.agent.take(answered), begins, begins + _whole(talk)
+
+
+def _whole(seconds) -> IntArray:
+    return np.round(np.asarray(seconds, dtype=np.float64)).astype(np.int64)
 
 
 def order_table(start: datetime, end: datetime) -> OrderTable:
