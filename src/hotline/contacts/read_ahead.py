@@ -91,8 +91,10 @@ def read_ahead(
         [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
     assert child.stdin is not None and child.stdout is not None
-    with contextlib.suppress(OSError):  # the pipe keeps its default size
-        fcntl.fcntl(child.stdout, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    resize = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only; elsewhere pipes keep theirs
+    if resize is not None:
+        with contextlib.suppress(OSError):  # over the system's limit: the default size
+            fcntl.fcntl(child.stdout, resize, PIPE_BYTES)
     try:
         pickle.dump((importer, zone, open_states, [str(path) for path in paths], size), child.stdin)
         child.stdin.close()
