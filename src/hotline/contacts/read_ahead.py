@@ -5,8 +5,8 @@ yields costs PostgreSQL, and in one process the two take turns: the reader waits
 a batch is written. `read_ahead` runs the registered importer (pure Python, no Django,
 no database) in a child process, `python -m hotline.contacts.read_ahead`, which pickles
 its batches to its standard output, so the next batches are assembled while the
-database takes the last one. The pipe holds at most about a megabyte, some eight
-batches: a reader that gets ahead waits, and memory stays flat. A plain child process
+database takes the last one. The pipe holds at most about a megabyte, a batch and a
+half of 5,000 records: a reader that gets ahead waits, and memory stays flat. A plain child process
 rather than multiprocessing's: it imports nothing of the caller's (no copy of its
 database connections, no re-import of its main script) and may be started from a
 daemonic process such as a Celery worker.
@@ -95,15 +95,15 @@ def read_ahead(
     if resize is not None:
         with contextlib.suppress(OSError):  # over the system's limit: the default size
             fcntl.fcntl(child.stdout, resize, PIPE_BYTES)
-    try:
-        pickle.dump((importer, zone, open_states, [str(path) for path in paths], size), child.stdin)
-        child.stdin.close()
-        yield from _received(child.stdout, child)
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.stdout.close()
-        child.wait()
+    with child:  # on leaving: its pipes closed, its exit waited for
+        try:
+            arguments = (importer, zone, open_states, [str(path) for path in paths], size)
+            pickle.dump(arguments, child.stdin)
+            child.stdin.close()
+            yield from _received(child.stdout, child)
+        finally:
+            if child.poll() is None:
+                child.kill()
 
 
 def _received(stream: BinaryIO, child: subprocess.Popen) -> Iterator[Batch]:

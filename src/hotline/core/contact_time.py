@@ -43,10 +43,11 @@ def with_time_on_contacts(
     lift = state_agent * _AGENT_STRIDE
     begins, ends = states.started_at + lift, states.ended_at + lift
     cut = (ends > begins) & ~np.isin(states.state, _UNCUT)
-    # The merged contacts inside interval i are first_hit[i] up to last_hit[i].
+    # Interval i overlaps the merged contacts from first_hit[i], count[i] of them (the
+    # contacts are disjoint and sorted, so those ending after it begins start before
+    # those beginning before it ends run out: the count is never negative).
     first_hit = np.searchsorted(last, begins, side="right")
     count = np.where(cut, np.searchsorted(first, ends, side="left") - first_hit, 0)
-    count = np.maximum(count, 0)
     if not count.any():
         return states
 
@@ -95,7 +96,7 @@ def _merged(begins: IntArray, ends: IntArray) -> tuple[IntArray, IntArray]:
     begins, ends = begins[keep], ends[keep]
     order = np.argsort(begins, kind="stable")
     begins, ends = begins[order], ends[order]
-    reach = np.maximum.accumulate(ends) if len(ends) else ends
+    reach = np.maximum.accumulate(ends)
     opens = np.ones(len(begins), dtype=bool)
     opens[1:] = begins[1:] > reach[:-1]
     closes = np.append(opens[1:], True) if len(opens) else opens
