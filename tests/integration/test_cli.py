@@ -1,11 +1,13 @@
 """The `hotline` command line and the demo."""
 
 import csv
+import datetime
 import os
 import subprocess
 import sys
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from hotline.accounts.models import User
 from hotline.audit.models import AuditEvent
@@ -60,7 +62,14 @@ def test_demo_rows_are_the_same_for_the_same_seed_and_differ_for_another():
     assert first != list(demo_rows(50, seed=8))
 
 
-def test_the_demo_loads_a_center_with_staff_of_every_role_and_valid_customers(db, capsys):
+def test_the_demo_loads_a_center_with_staff_of_every_role_and_valid_customers(
+    db, capsys, time_machine
+):
+    # One day of calls is today so far: in the afternoon, whenever the suite runs.
+    today = timezone.localdate()
+    time_machine.move_to(
+        datetime.datetime.combine(today, datetime.time(15), tzinfo=timezone.get_default_timezone())
+    )
     call_command("demo", "--no-serve", "--customers", "300", "--seed", "3", "--call-days", "1")
 
     output = capsys.readouterr().out
