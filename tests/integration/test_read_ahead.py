@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hotline.contacts import read_ahead
-from hotline.core.contact_records import CallRecord
+from hotline.core.packed_records import unpack_call
 
 # No Django here: a spawned process imports this module to run `batches_read_ahead`.
 QUEUE_LOG = Path(__file__).parent.parent / "fixtures" / "queue_log"
@@ -20,7 +20,7 @@ def test_batches_read_ahead_are_those_read_in_place():
     in_place = list(read_ahead.read_batches("queue_log", "Asia/Shanghai", [], FILES, 7))
     assert ahead == in_place
     assert [batch.file for batch in ahead if batch.last_of_file] == [0, 1, 2, None]
-    assert max(len(batch.items) for batch in ahead) == 7
+    assert max(len(batch.calls) + len(batch.states) + len(batch.others) for batch in ahead) == 7
 
 
 def batches_read_ahead(paths: list[Path], result) -> None:
@@ -63,7 +63,7 @@ def test_a_reader_that_dies_is_an_error_not_a_wait(tmp_path):
     before = set(children())
     batches = read_ahead.read_ahead("queue_log", "Asia/Shanghai", [], [log], 10)
     first = next(batches)
-    assert isinstance(first.items[0], CallRecord)
+    assert unpack_call(first.calls[0]).call_id == "0.1"
     (reader,) = set(children()) - before
     os.kill(reader, signal.SIGKILL)
     with pytest.raises(RuntimeError, match="reader stopped"):

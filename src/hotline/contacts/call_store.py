@@ -27,6 +27,13 @@ from hotline.core.contact_records import (
     Outcome,
     StateInterval,
 )
+from hotline.core.packed_records import (
+    UNIX_EPOCH,
+    PackedCall,
+    microseconds,
+    moment,
+    pack_call,
+)
 from hotline.core.queue_log import UnfinishedCall
 from hotline.customers.models import CustomerNumber
 
@@ -51,6 +58,18 @@ _COLUMNS = (
 
 # SQLite takes at most 32,766 parameters in a statement.
 _ROWS_PER_STATEMENT = 1000
+
+# The rows hold their times as PostgreSQL stores a timestamptz, whole microseconds since
+# 2000-01-01 UTC: COPY sends them as the same 8 bytes as an int8, with no datetime made.
+_POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UNIX_EPOCH.tzinfo)
+_POSTGRES_EPOCH_US = microseconds(_POSTGRES_EPOCH)
+_TIMESTAMP_COLUMNS = frozenset({"started_at", "entered_queue_at", "answered_at", "ended_at"})
+_INT8 = 20  # PostgreSQL's oid of int8
+_MICROSECOND = timedelta(microseconds=1)
+# Where a packed call (its record's fields in order) holds what a batch is sorted by.
+_CALL_ID, _QUEUE, _ENTERED, _CALLER = (
+    CallRecord._fields.index(name) for name in ("call_id", "queue", "entered_at", "caller")
+)
 
 
 def agent_id_of(agent_name: str) -> str:
@@ -118,42 +137,57 @@ class Resolver:
             self._queues |= new
 
 
-def _status(record: CallRecord) -> str:
-    if record.ended_at is not None:
-        return Contact.Status.ENDED
-    if record.outcome == Outcome.ANSWERED:
-        return Contact.Status.ANSWERED
-    return Contact.Status.RINGING
-
-
-def _row(record: CallRecord, source: str, resolver: Resolver, customers: dict[str, int]) -> list:
-    answered_at = (
-        record.entered_at + timedelta(seconds=record.wait_s)
-        if record.outcome == Outcome.ANSWERED
-        else None
-    )
+def _row(call: PackedCall, source: str, resolver: Resolver, customers: dict[str, int]) -> list:
+    (
+        call_id,
+        queue,
+        entered,
+        outcome,
+        wait_s,
+        ended,
+        caller,
+        called,
+        agent,
+        talk_s,
+        hold_s,
+        after_call_work_s,
+        transfers,
+        ivr_path,
+        channel,
+    ) = call
+    entered -= _POSTGRES_EPOCH_US
+    answered = None
+    if ended is not None:
+        status = Contact.Status.ENDED
+        ended -= _POSTGRES_EPOCH_US
+    elif outcome == Outcome.ANSWERED:
+        status = Contact.Status.ANSWERED
+    else:
+        status = Contact.Status.RINGING
+    if outcome == Outcome.ANSWERED:
+        answered = entered + timedelta(seconds=wait_s) // _MICROSECOND
     return [
-        record.call_id,
-        record.queue,
-        record.channel,
+        call_id,
+        queue,
+        channel,
         source,
-        _status(record),
-        record.entered_at,
-        record.outcome.value,
-        record.caller,
-        record.called,
-        record.agent,
-        record.ivr_path,
-        resolver.user_id(record.agent),
-        customers.get(record.caller),
-        record.entered_at,
-        answered_at,
-        record.ended_at,
-        record.wait_s,
-        record.talk_s,
-        record.hold_s,
-        record.after_call_work_s,
-        record.transfers,
+        status,
+        entered,
+        outcome,
+        caller,
+        called,
+        agent,
+        ivr_path,
+        resolver.user_id(agent),
+        customers.get(caller),
+        entered,
+        answered,
+        ended,
+        wait_s,
+        talk_s,
+        hold_s,
+        after_call_work_s,
+        transfers,
     ]
 
 
@@ -168,7 +202,7 @@ def _open_row(
         "phone",
         source,
         Contact.Status.ANSWERED if call.answered_at else Contact.Status.QUEUED,
-        started,
+        _postgres_us(started),
         "",
         call.caller,
         call.called,
@@ -176,8 +210,8 @@ def _open_row(
         "",
         resolver.user_id(call.agent),
         customers.get(call.caller),
-        call.entered_at,
-        call.answered_at,
+        _postgres_us(call.entered_at),
+        _postgres_us(call.answered_at),
         None,
         (call.answered_at - started).total_seconds() if call.answered_at else 0.0,
         0.0,
@@ -215,19 +249,28 @@ def _merged_calls() -> str:
     )
 
 
+def _postgres_us(moment: datetime | None) -> int | None:
+    return None if moment is None else microseconds(moment) - _POSTGRES_EPOCH_US
+
+
 def store_calls(records: Sequence[CallRecord], source: str, resolver: Resolver) -> None:
     """Insert or merge the records (one row per call and queue)."""
-    if not records:
+    store_packed_calls([pack_call(record) for record in records], source, resolver)
+
+
+def store_packed_calls(calls: Sequence[PackedCall], source: str, resolver: Resolver) -> None:
+    """`store_calls` for records packed (hotline.core.packed_records), as an import reads
+    them ahead."""
+    if not calls:
         return
-    resolver.add_queues({record.queue for record in records})
-    customers = resolver.customer_ids({record.caller for record in records if record.caller})
+    resolver.add_queues({call[_QUEUE] for call in calls})
+    customers = resolver.customer_ids({call[_CALLER] for call in calls if call[_CALLER]})
     # A batch may carry the same visit twice (overlapping lines): the last one wins, as
     # it would in a later batch.
-    latest = {(record.call_id, record.queue): record for record in records}
-    _upsert([_row(record, source, resolver, customers) for record in latest.values()], resolver)
-    mark_calls_changed(
-        min(record.entered_at for record in records), max(record.entered_at for record in records)
-    )
+    latest = {(call[_CALL_ID], call[_QUEUE]): call for call in calls}
+    _upsert([_row(call, source, resolver, customers) for call in latest.values()], resolver)
+    entered = [call[_ENTERED] for call in calls]
+    mark_calls_changed(moment(min(entered)), moment(max(entered)))
 
 
 def _upsert(rows: list[list], resolver: Resolver) -> None:
@@ -278,20 +321,30 @@ def _merge(
                 )
             return
         adapt = connection.ops.adapt_datetimefield_value
+        times = [column in _TIMESTAMP_COLUMNS for column in columns]
         row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for start in range(0, len(rows), _ROWS_PER_STATEMENT):
             chunk = rows[start : start + _ROWS_PER_STATEMENT]
             cursor.execute(
                 f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(chunk))} "
                 + on_conflict,
-                [adapt(v) if isinstance(v, datetime) else v for row in chunk for v in row],
+                [
+                    adapt(_POSTGRES_EPOCH + value * _MICROSECOND)
+                    if time and value is not None
+                    else value
+                    for row in chunk
+                    for time, value in zip(times, row, strict=True)
+                ],
             )
 
 
 def _copy(cursor, table: str, columns: Sequence[str], rows: list, into: str = "") -> None:
     """COPY the rows into `into` (by default `table`, whose column types it has) in binary:
     a timestamp or a number is packed, not printed and parsed again."""
-    types = _column_types(cursor, table, columns)
+    types = [
+        _INT8 if column in _TIMESTAMP_COLUMNS else oid
+        for column, oid in zip(columns, _column_types(cursor, table, columns), strict=True)
+    ]
     names = ", ".join(columns)
     with cursor.cursor.copy(f"COPY {into or table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)
@@ -337,8 +390,8 @@ def store_state_intervals(
             resolver.user_id(interval.agent),
             interval.state.value,
             interval.reason,
-            interval.started_at,
-            interval.ended_at,
+            _postgres_us(interval.started_at),
+            _postgres_us(interval.ended_at),
             source,
         )
         for interval in latest.values()

@@ -25,20 +25,39 @@ from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from hotline.contacts.importers import Item, importer_named
-from hotline.core.contact_records import OpenState
+from hotline.core.contact_records import CallRecord, OpenState, StateInterval
+from hotline.core.packed_records import PackedCall, PackedState, pack_call, pack_state
 
 PIPE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
 class Batch:
-    """Items read from file number `file` (an index into the paths; None for what was
-    still open after the last file), and how many of its lines have been read."""
+    """What was read from file number `file` (an index into the paths; None for what was
+    still open after the last file) — the calls and agent states packed, the other items
+    (unfinished calls, open states, bad lines, unknown events) as they are — and how many
+    of its lines have been read."""
 
     file: int | None
-    items: list[Item]
+    calls: list[PackedCall]
+    states: list[PackedState]
+    others: list[Item]
     lines: int
     last_of_file: bool = False
+
+    @classmethod
+    def of(
+        cls, file: int | None, items: list[Item], lines: int, last_of_file: bool = False
+    ) -> "Batch":
+        calls, states, others = [], [], []
+        for item in items:
+            if type(item) is CallRecord:
+                calls.append(pack_call(item))
+            elif type(item) is StateInterval:
+                states.append(pack_state(item))
+            else:
+                others.append(item)
+        return cls(file, calls, states, others, lines, last_of_file)
 
 
 @dataclass(frozen=True)
@@ -73,10 +92,10 @@ def read_batches(
             for item in reader.read(lines):
                 items.append(item)
                 if len(items) >= size:
-                    yield Batch(number, items, lines.count)
+                    yield Batch.of(number, items, lines.count)
                     items = []
-            yield Batch(number, items, lines.count, last_of_file=True)
-    yield Batch(None, list(reader.finish()), 0, last_of_file=True)
+            yield Batch.of(number, items, lines.count, last_of_file=True)
+    yield Batch.of(None, list(reader.finish()), 0, last_of_file=True)
 
 
 def read_ahead(

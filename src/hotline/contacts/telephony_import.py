@@ -22,54 +22,37 @@ from hotline.contacts.call_store import (
     Resolver,
     keep_open_states,
     open_states,
-    store_calls,
+    store_packed_calls,
     store_state_intervals,
     store_unfinished_calls,
 )
 from hotline.contacts.importers import Item, importer_named
 from hotline.contacts.models import BadTelephonyLine, TelephonyImport, UnknownTelephonyEvent
-from hotline.contacts.read_ahead import read_ahead
-from hotline.core.contact_records import (
-    BadLine,
-    CallRecord,
-    OpenState,
-    StateInterval,
-    UnknownEvent,
-)
+from hotline.contacts.read_ahead import Batch, read_ahead
+from hotline.core.contact_records import BadLine, OpenState, UnknownEvent
+from hotline.core.packed_records import unpack_state
 from hotline.core.queue_log import UnfinishedCall
 
 BATCH = 5000
 
 
-class _Batch:
-    def __init__(self) -> None:
-        self.calls: list[CallRecord] = []
-        self.states: list[StateInterval] = []
+class _Others:
+    """A batch's items other than calls and states, by kind."""
+
+    def __init__(self, items: list[Item]) -> None:
         self.bad: list[BadLine] = []
         self.unknown: list[UnknownEvent] = []
         self.unfinished: list[UnfinishedCall] = []
         self.open_states: list[OpenState] = []
-
-    @classmethod
-    def of(cls, items: list[Item]) -> "_Batch":
-        batch = cls()
         for item in items:
-            batch.add(item)
-        return batch
-
-    def add(self, item: Item) -> None:
-        if isinstance(item, OpenState):
-            self.open_states.append(item)
-        elif isinstance(item, CallRecord):
-            self.calls.append(item)
-        elif isinstance(item, StateInterval):
-            self.states.append(item)
-        elif isinstance(item, UnfinishedCall):
-            self.unfinished.append(item)
-        elif isinstance(item, BadLine):
-            self.bad.append(item)
-        else:
-            self.unknown.append(item)
+            if isinstance(item, OpenState):
+                self.open_states.append(item)
+            elif isinstance(item, UnfinishedCall):
+                self.unfinished.append(item)
+            elif isinstance(item, BadLine):
+                self.bad.append(item)
+            else:
+                self.unknown.append(item)
 
 
 def _storable(text: str) -> str:
@@ -77,13 +60,14 @@ def _storable(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
-def _write(batch: _Batch, run: TelephonyImport, resolver: Resolver) -> None:
+def _write(batch: Batch, run: TelephonyImport, resolver: Resolver) -> None:
+    others = _Others(batch.others)
     with transaction.atomic():
         relax_commit_durability()
-        store_calls(batch.calls, run.importer, resolver)
-        batch.bad += store_unfinished_calls(batch.unfinished, run.importer, resolver)
-        store_state_intervals(batch.states, run.importer, resolver)
-        keep_open_states(batch.open_states)
+        store_packed_calls(batch.calls, run.importer, resolver)
+        others.bad += store_unfinished_calls(others.unfinished, run.importer, resolver)
+        store_state_intervals([unpack_state(s) for s in batch.states], run.importer, resolver)
+        keep_open_states(others.open_states)
         BadTelephonyLine.objects.bulk_create(
             BadTelephonyLine(
                 telephony_import=run,
@@ -91,7 +75,7 @@ def _write(batch: _Batch, run: TelephonyImport, resolver: Resolver) -> None:
                 reason=_storable(bad.reason)[:200],
                 text=_storable(bad.text),
             )
-            for bad in batch.bad
+            for bad in others.bad
         )
         UnknownTelephonyEvent.objects.bulk_create(
             [
@@ -101,14 +85,14 @@ def _write(batch: _Batch, run: TelephonyImport, resolver: Resolver) -> None:
                     first_import=run,
                     line_number=event.line_number,
                 )
-                for event in batch.unknown
+                for event in others.unknown
             ],
             ignore_conflicts=True,
         )
     run.calls += len(batch.calls)
     run.state_intervals += len(batch.states)
-    run.bad_lines += len(batch.bad)
-    run.unknown_events += len(batch.unknown)
+    run.bad_lines += len(others.bad)
+    run.unknown_events += len(others.unknown)
 
 
 def import_telephony_files(
@@ -122,7 +106,7 @@ def import_telephony_files(
     for batch in read_ahead(importer, settings.TIME_ZONE, open_states(), paths, BATCH):
         if batch.file is None:  # what was still open after the last file
             if runs:
-                _write(_Batch.of(batch.items), runs[-1], resolver)
+                _write(batch, runs[-1], resolver)
             continue
         if batch.file == len(runs):
             runs.append(
@@ -131,7 +115,7 @@ def import_telephony_files(
                 )
             )
         run = runs[batch.file]
-        _write(_Batch.of(batch.items), run, resolver)
+        _write(batch, run, resolver)
         run.lines_read = batch.lines
         if progress:
             progress(paths[batch.file], batch.lines)
