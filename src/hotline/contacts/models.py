@@ -109,13 +109,12 @@ class Contact(models.Model):
             # queue is offered there too. Importing the same visit again updates it.
             models.UniqueConstraint(fields=["call_id", "queue"], name="contact_call_queue"),
         ]
+        # Each index has its reader (the screen pop, the 360 view, reports and the
+        # wallboard), and costs every call an import writes: none is kept without one.
         indexes = [
             models.Index(fields=["agent", "-started_at"], name="contact_agent_recent"),
             models.Index(fields=["customer", "-started_at"], name="contact_customer_recent"),
             models.Index(fields=["entered_queue_at"], name="contact_entered_queue"),
-            models.Index(
-                fields=["caller_number", "entered_queue_at"], name="contact_caller_recent"
-            ),
         ]
         permissions = [("receive_cti_events", _("可推送话务事件（CTI）"))]
         verbose_name = _("接触记录")
