@@ -66,6 +66,7 @@ class Contact(models.Model):
         related_name="contacts",
         verbose_name=_("坐席"),
         db_index=False,  # contact_agent_recent leads with the agent
+        db_constraint=False,  # see docs/decisions/0002 (Django still applies on_delete)
     )
     customer = models.ForeignKey(
         Customer,
@@ -75,6 +76,7 @@ class Contact(models.Model):
         related_name="contacts",
         verbose_name=_("客户"),
         db_index=False,  # contact_customer_recent leads with the customer
+        db_constraint=False,
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
     # Where the record came from: "cti" for live events, else the importer's name.
@@ -135,6 +137,7 @@ class AgentStateInterval(models.Model):
         blank=True,
         related_name="state_intervals",
         verbose_name=_("坐席"),
+        db_constraint=False,  # see docs/decisions/0002
     )
     state = models.CharField(_("状态"), max_length=16, choices=AGENT_STATE_CHOICES)
     reason = models.CharField(_("置忙原因"), max_length=40, blank=True)
