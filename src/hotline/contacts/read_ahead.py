@@ -5,11 +5,13 @@ yields costs PostgreSQL, and in one process the two take turns: the reader waits
 a batch is written. `read_ahead` runs the registered importer (pure Python, no Django,
 no database) in a child process, `python -m hotline.contacts.read_ahead`, which pickles
 its batches to its standard output, so the next batches are assembled while the
-database takes the last one. The pipe holds at most about a megabyte, a batch and a
-half of 5,000 records: a reader that gets ahead waits, and memory stays flat. A plain child process
-rather than multiprocessing's: it imports nothing of the caller's (no copy of its
-database connections, no re-import of its main script) and may be started from a
-daemonic process such as a Celery worker.
+database takes the last one. Calls and agent states cross packed as plain tuples
+(hotline.core.packed_records): pickling records with their datetimes cost more than
+reading them. The pipe holds at most about a megabyte, two batches of 5,000 records
+(about 480 KiB each): a reader that gets ahead waits, and memory stays flat. A plain
+child process rather than multiprocessing's: it imports nothing of the caller's (no
+copy of its database connections, no re-import of its main script) and may be started
+from a daemonic process such as a Celery worker.
 """
 
 import contextlib
