@@ -7,8 +7,8 @@ no database) in a child process, `python -m hotline.contacts.read_ahead`, which 
 its batches to its standard output, so the next batches are assembled while the
 database takes the last one. Calls and agent states cross packed as plain tuples
 (hotline.core.packed_records): pickling records with their datetimes cost more than
-reading them. The pipe holds at most about a megabyte, two batches of 5,000 records
-(about 480 KiB each): a reader that gets ahead waits, and memory stays flat. A plain
+reading them. The pipe holds at most about a megabyte, half a batch of 20,000 records
+(about 1.9 MiB pickled): a reader a batch ahead waits, and memory stays flat. A plain
 child process rather than multiprocessing's: it imports nothing of the caller's (no
 copy of its database connections, no re-import of its main script) and may be started
 from a daemonic process such as a Celery worker.

