@@ -47,15 +47,16 @@ def pack_call(record: CallRecord) -> PackedCall:
 
 
 def unpack_call(packed: PackedCall) -> CallRecord:
-    call_id, queue, entered, outcome, wait_s, ended, *rest = packed
-    return CallRecord(
-        call_id,
-        queue,
-        moment(entered),
-        Outcome(outcome),
-        wait_s,
-        None if ended is None else moment(ended),
-        *rest,
+    entered, outcome, ended = packed[2], packed[3], packed[5]
+    return CallRecord._make(
+        (
+            *packed[:2],
+            moment(entered),
+            Outcome(outcome),
+            packed[4],
+            None if ended is None else moment(ended),
+            *packed[6:],
+        )
     )
 
 
