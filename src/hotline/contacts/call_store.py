@@ -9,7 +9,7 @@ per batch, the same SQL on SQLite and PostgreSQL; on PostgreSQL a batch with not
 to merge into is copied straight in (`_merge`).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
@@ -30,9 +30,11 @@ from hotline.core.contact_records import (
 from hotline.core.packed_records import (
     UNIX_EPOCH,
     PackedCall,
+    PackedState,
     microseconds,
     moment,
     pack_call,
+    pack_state,
 )
 from hotline.core.queue_log import UnfinishedCall
 from hotline.customers.models import CustomerNumber
@@ -125,10 +127,9 @@ class Resolver:
             self._longest_state = found or timedelta(0)
         return self._longest_state
 
-    def wrote_states(self, intervals: Iterable[StateInterval]) -> None:
-        self._longest_state = max(
-            [self.longest_state(), *(i.ended_at - i.started_at for i in intervals)]
-        )
+    def wrote_states(self, longest_us: int) -> None:
+        """This import wrote states the longest of which lasts `longest_us` microseconds."""
+        self._longest_state = max(self.longest_state(), longest_us * _MICROSECOND)
 
     def add_queues(self, codes: set[str]) -> None:
         new = codes - self._queues
@@ -165,7 +166,7 @@ def _row(call: PackedCall, source: str, resolver: Resolver, customers: dict[str,
     else:
         status = Contact.Status.RINGING
     if outcome == Outcome.ANSWERED:
-        answered = entered + timedelta(seconds=wait_s) // _MICROSECOND
+        answered = entered + round(wait_s * 1_000_000)
     return [
         call_id,
         queue,
@@ -377,24 +378,32 @@ def store_state_intervals(
     """Insert the intervals; one already stored (same agent and start) takes the new one's
     state, reason and end, and time another stored interval of the agent covers is left
     out (a log read again from mid-state sees a later start for the same state)."""
-    if not intervals:
+    store_packed_states([pack_state(interval) for interval in intervals], source, resolver)
+
+
+def store_packed_states(states: Sequence[PackedState], source: str, resolver: Resolver) -> None:
+    """`store_state_intervals` for intervals packed (hotline.core.packed_records), as an
+    import reads them ahead."""
+    if not states:
         return
     latest = {
-        (interval.agent, interval.started_at): interval
-        for interval in _uncovered(intervals, _stored_around(intervals, resolver))
+        (agent, started): (agent, state, started, ended, reason)
+        for agent, state, started, ended, reason in _uncovered(
+            states, _stored_around(states, resolver)
+        )
     }
-    resolver.wrote_states(latest.values())
+    resolver.wrote_states(max(ended - started for _a, _s, started, ended, _r in latest.values()))
     rows = [
         (
-            interval.agent,
-            resolver.user_id(interval.agent),
-            interval.state.value,
-            interval.reason,
-            _postgres_us(interval.started_at),
-            _postgres_us(interval.ended_at),
+            agent,
+            resolver.user_id(agent),
+            state,
+            reason,
+            started - _POSTGRES_EPOCH_US,
+            ended - _POSTGRES_EPOCH_US,
             source,
         )
-        for interval in latest.values()
+        for agent, state, started, ended, reason in latest.values()
     ]
     table = connection.ops.quote_name(AgentStateInterval._meta.db_table)
     _merge(
@@ -409,47 +418,49 @@ def store_state_intervals(
 
 
 def _stored_around(
-    intervals: Sequence[StateInterval], resolver: Resolver
-) -> dict[str, list[tuple]]:
-    """The stored intervals of the agents that overlap the span of `intervals`.
+    states: Sequence[PackedState], resolver: Resolver
+) -> dict[str, list[tuple[int, int, str]]]:
+    """The stored intervals of the agents that overlap the span of `states`, with their
+    times in microseconds as packed.
 
     Only one that began no longer before the span than the longest stored interval lasts
     can reach into it, so the agent's index is read from there, not from the beginning
     of the agent's history (which would make each batch of a year's import read the year).
     """
-    first = min(interval.started_at for interval in intervals)
-    last = max(interval.ended_at for interval in intervals)
-    stored: dict[str, list[tuple]] = {}
+    first = moment(min(started for _a, _s, started, _e, _r in states))
+    last = moment(max(ended for _a, _s, _st, ended, _r in states))
+    stored: dict[str, list[tuple[int, int, str]]] = {}
     rows = AgentStateInterval.objects.filter(
-        agent_name__in={interval.agent for interval in intervals},
+        agent_name__in={agent for agent, *_rest in states},
         started_at__gte=first - resolver.longest_state(),
         started_at__lt=last,
         ended_at__gt=first,
     ).values_list("agent_name", "started_at", "ended_at", "state")
     for agent, started, ended, state in rows:
-        stored.setdefault(agent, []).append((started, ended, state))
+        stored.setdefault(agent, []).append((microseconds(started), microseconds(ended), state))
     return stored
 
 
 def _uncovered(
-    intervals: Sequence[StateInterval], stored: dict[str, list[tuple]]
-) -> list[StateInterval]:
+    states: Sequence[PackedState], stored: dict[str, list[tuple[int, int, str]]]
+) -> list[PackedState]:
     """Each interval less the time the agent's other stored intervals cover; one stored with
     the same start and state is the interval itself, read again. (A log read again from
     mid-state may see another state begin at the same moment: what was stored wins.)"""
     kept = []
-    for interval in intervals:
+    for packed in states:
+        agent, state, started_at, ended_at, reason = packed
         overlapping = [
             (started, ended)
-            for started, ended, state in stored.get(interval.agent, ())
-            if started < interval.ended_at
-            and ended > interval.started_at
-            and not (started == interval.started_at and state == interval.state)
+            for started, ended, stored_state in stored.get(agent, ())
+            if started < ended_at
+            and ended > started_at
+            and not (started == started_at and stored_state == state)
         ]
         if not overlapping:
-            kept.append(interval)
+            kept.append(packed)
             continue
-        pieces = [(interval.started_at, interval.ended_at)]
+        pieces = [(started_at, ended_at)]
         for started, ended in overlapping:
             pieces = [
                 part
@@ -457,10 +468,7 @@ def _uncovered(
                 for part in ((start, min(end, started)), (max(start, ended), end))
                 if part[0] < part[1]
             ]
-        kept += [
-            StateInterval(interval.agent, interval.state, start, end, interval.reason)
-            for start, end in pieces
-        ]
+        kept += [(agent, state, start, end, reason) for start, end in pieces]
     return kept
 
 

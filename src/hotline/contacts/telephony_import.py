@@ -23,14 +23,13 @@ from hotline.contacts.call_store import (
     keep_open_states,
     open_states,
     store_packed_calls,
-    store_state_intervals,
+    store_packed_states,
     store_unfinished_calls,
 )
 from hotline.contacts.importers import Item, importer_named
 from hotline.contacts.models import BadTelephonyLine, TelephonyImport, UnknownTelephonyEvent
 from hotline.contacts.read_ahead import Batch, read_ahead
 from hotline.core.contact_records import BadLine, OpenState, UnknownEvent
-from hotline.core.packed_records import unpack_state
 from hotline.core.queue_log import UnfinishedCall
 
 # Items a transaction writes: each batch pays for its statements and commit, so fewer,
@@ -69,7 +68,7 @@ def _write(batch: Batch, run: TelephonyImport, resolver: Resolver) -> None:
         relax_commit_durability()
         store_packed_calls(batch.calls, run.importer, resolver)
         others.bad += store_unfinished_calls(others.unfinished, run.importer, resolver)
-        store_state_intervals([unpack_state(s) for s in batch.states], run.importer, resolver)
+        store_packed_states(batch.states, run.importer, resolver)
         keep_open_states(others.open_states)
         BadTelephonyLine.objects.bulk_create(
             BadTelephonyLine(
