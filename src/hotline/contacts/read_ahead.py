@@ -16,6 +16,7 @@ from a daemonic process such as a Celery worker.
 
 import contextlib
 import fcntl
+import gc
 import pickle
 import subprocess
 import sys
@@ -159,6 +160,10 @@ def _picklable(error: BaseException) -> BaseException:
 
 
 if __name__ == "__main__":
+    # The reader makes millions of tuples and keeps none in a reference cycle; a collection
+    # for cycles every 700 allocations cost it a tenth of its time (1M lines, alternating
+    # runs: 3.54–4.46 s against 3.29–4.19 s collecting every 100,000).
+    gc.set_threshold(100_000, 50, 100)
     # Run as the module by its name, so that what it pickles is read back as its classes.
     from hotline.contacts import read_ahead
 
