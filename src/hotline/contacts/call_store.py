@@ -10,7 +10,7 @@ to merge into is copied straight in (`_merge`).
 """
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Max
@@ -28,7 +28,6 @@ from hotline.core.contact_records import (
     StateInterval,
 )
 from hotline.core.packed_records import (
-    UNIX_EPOCH,
     PackedCall,
     PackedState,
     microseconds,
@@ -63,7 +62,7 @@ _ROWS_PER_STATEMENT = 1000
 
 # The rows hold their times as PostgreSQL stores a timestamptz, whole microseconds since
 # 2000-01-01 UTC: COPY sends them as the same 8 bytes as an int8, with no datetime made.
-_POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UNIX_EPOCH.tzinfo)
+_POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _POSTGRES_EPOCH_US = microseconds(_POSTGRES_EPOCH)
 _TIMESTAMP_COLUMNS = frozenset({"started_at", "entered_queue_at", "answered_at", "ended_at"})
 _INT8 = 20  # PostgreSQL's oid of int8
