@@ -137,6 +137,19 @@ def test_a_stored_state_that_began_long_before_a_batch_still_cuts_the_batch(db):
     ]
 
 
+def test_a_batch_of_states_stored_time_covers_wholly_stores_nothing(db):
+    def at(hour, minute=0):
+        return datetime.datetime(2026, 11, 2, hour, minute, tzinfo=SHANGHAI)
+
+    agent = "PJSIP/10001"
+    meeting = StateInterval(agent, AgentState.NOT_READY, at(8), at(12), "meeting")
+    store_state_intervals([meeting], "cti", Resolver())
+    store_state_intervals(
+        [StateInterval(agent, AgentState.READY, at(10), at(10, 30))], "queue_log", Resolver()
+    )
+    assert states() == [(agent, "not_ready", "meeting", at(8), at(12))]
+
+
 def test_a_csv_without_the_required_columns_is_refused_by_name(db, tmp_path):
     path = tmp_path / "calls.csv"
     path.write_text("call_id,queue\n1,GEN\n")

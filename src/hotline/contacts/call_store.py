@@ -391,6 +391,8 @@ def store_packed_states(states: Sequence[PackedState], source: str, resolver: Re
             states, _stored_around(states, resolver)
         )
     }
+    if not latest:  # stored time covers the whole batch
+        return
     resolver.wrote_states(max(ended - started for _a, _s, started, ended, _r in latest.values()))
     rows = [
         (
