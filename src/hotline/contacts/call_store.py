@@ -156,16 +156,14 @@ def _row(call: PackedCall, source: str, resolver: Resolver, customers: dict[str,
         channel,
     ) = call
     entered -= _POSTGRES_EPOCH_US
-    answered = None
+    answered = entered + round(wait_s * 1_000_000) if outcome == Outcome.ANSWERED else None
     if ended is not None:
         status = Contact.Status.ENDED
         ended -= _POSTGRES_EPOCH_US
-    elif outcome == Outcome.ANSWERED:
+    elif answered is not None:
         status = Contact.Status.ANSWERED
     else:
         status = Contact.Status.RINGING
-    if outcome == Outcome.ANSWERED:
-        answered = entered + round(wait_s * 1_000_000)
     return [
         call_id,
         queue,

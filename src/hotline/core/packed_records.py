@@ -38,10 +38,10 @@ def pack_call(record: CallRecord) -> PackedCall:
     return (
         record.call_id,
         record.queue,
-        (record.entered_at - UNIX_EPOCH) // _MICROSECOND,
+        microseconds(record.entered_at),
         record.outcome.value,
         record.wait_s,
-        None if ended is None else (ended - UNIX_EPOCH) // _MICROSECOND,
+        None if ended is None else microseconds(ended),
         *record[6:],
     )
 
@@ -50,7 +50,7 @@ def pack_state(interval: StateInterval) -> PackedState:
     return (
         interval.agent,
         interval.state.value,
-        (interval.started_at - UNIX_EPOCH) // _MICROSECOND,
-        (interval.ended_at - UNIX_EPOCH) // _MICROSECOND,
+        microseconds(interval.started_at),
+        microseconds(interval.ended_at),
         interval.reason,
     )
