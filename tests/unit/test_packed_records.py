@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 
 from hotline.core.contact_records import AgentState, CallRecord, Outcome, StateInterval
 from hotline.core.packed_records import (
-    PackedCall,
-    PackedState,
     microseconds,
     moment,
     pack_call,
     pack_state,
+    unpack_call,
+    unpack_state,
 )
 
 moments = st.datetimes(
@@ -43,26 +43,6 @@ calls = st.builds(
     ivr_path=text,
     channel=st.sampled_from(["phone", "chat", "sms"]),
 )
-
-
-# What a packed record means, written out: the inverse the packing must have.
-def unpack_call(packed: PackedCall) -> CallRecord:
-    entered, outcome, ended = packed[2], packed[3], packed[5]
-    return CallRecord._make(
-        (
-            *packed[:2],
-            moment(entered),
-            Outcome(outcome),
-            packed[4],
-            None if ended is None else moment(ended),
-            *packed[6:],
-        )
-    )
-
-
-def unpack_state(packed: PackedState) -> StateInterval:
-    agent, state, started, ended, reason = packed
-    return StateInterval(agent, AgentState(state), moment(started), moment(ended), reason)
 
 
 def in_utc(instant: datetime | None) -> datetime | None:

@@ -14,18 +14,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hotline.core.contact_records import AgentState, CallRecord, Outcome, StateInterval
+from hotline.core.contact_records import (
+    AgentState,
+    BadLine,
+    CallRecord,
+    OpenState,
+    Outcome,
+    StateInterval,
+    UnfinishedCall,
+    UnknownEvent,
+)
 from hotline.core.contact_tables import STATE_CODES, StateTable, epoch
 from hotline.core.contact_time import with_time_on_contacts
 from hotline.core.queue_log import (
     KNOWN_EVENTS,
-    BadLine,
     Event,
     Item,
-    OpenState,
     QueueLogAssembler,
-    UnfinishedCall,
-    UnknownEvent,
     parse_line,
     read_queue_log,
 )
@@ -561,19 +566,13 @@ def test_an_asterisk_restart_gives_up_the_calls_open_before_it():
 
 def test_a_visit_silent_for_longer_than_max_open_is_given_up():
     assembler = QueueLogAssembler(max_open_s=3600)
-    out: list[Item] = []
-    for number, line in enumerate(
-        [
-            "1000|5.1|support|NONE|ENTERQUEUE||13800001111|1|",
-            "2000|6.1|support|NONE|ENTERQUEUE||13800002222|1|",
-            "5000|6.1|support|NONE|ABANDON|1|1|3000",
-            "9000|NONE|NONE|NONE|CONFIGRELOAD|",
-        ],
-        1,
-    ):
-        event = parse_line(line, number)
-        assert isinstance(event, Event)
-        out += assembler.feed(event)
+    lines = [
+        "1000|5.1|support|NONE|ENTERQUEUE||13800001111|1|",
+        "2000|6.1|support|NONE|ENTERQUEUE||13800002222|1|",
+        "5000|6.1|support|NONE|ABANDON|1|1|3000",
+        "9000|NONE|NONE|NONE|CONFIGRELOAD|",
+    ]
+    out = list(read_queue_log(lines, assembler))
     # Sweeps run as log time passes: 5.1 is given up before 6.1's end is read.
     assert [(type(item), getattr(item, "call_id", "")) for item in out] == [
         (UnfinishedCall, "5.1"),
@@ -760,3 +759,26 @@ def test_any_sequence_of_known_events_with_garbled_fields_is_assembled_without_e
             assert item.ended_at is not None and item.entered_at <= item.ended_at
         elif isinstance(item, StateInterval):
             assert item.started_at < item.ended_at
+
+
+durations = st.floats(min_value=0, max_value=86_400 * 30, allow_nan=False)
+
+
+@given(st.floats(min_value=0, max_value=4e9, allow_nan=False), durations, durations)
+def test_a_record_and_an_interval_keep_their_lines_times_to_the_microsecond(end, wait, talk):
+    # The reader packs times as microseconds; they must round as datetime.fromtimestamp does.
+    items = list(
+        read_queue_log(
+            [
+                f"{end - wait - talk!r}|MANAGER|support|PJSIP/1001|ADDMEMBER|",
+                f"{end!r}|7.1|support|PJSIP/1001|COMPLETECALLER|{wait!r}|{talk!r}|1",
+                f"{end!r}|MANAGER|support|PJSIP/1001|PAUSE|lunch",
+            ]
+        )
+    )
+    (record,) = records(items)
+    assert record.ended_at == datetime.fromtimestamp(end, UTC)
+    assert record.entered_at == datetime.fromtimestamp(end - talk - wait, UTC)
+    for interval in of_type(items, StateInterval):
+        assert interval.started_at == datetime.fromtimestamp(end - wait - talk, UTC)
+        assert interval.ended_at == datetime.fromtimestamp(end, UTC)

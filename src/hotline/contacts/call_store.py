@@ -26,6 +26,7 @@ from hotline.core.contact_records import (
     OpenState,
     Outcome,
     StateInterval,
+    UnfinishedCall,
 )
 from hotline.core.packed_records import (
     PackedCall,
@@ -35,7 +36,6 @@ from hotline.core.packed_records import (
     pack_call,
     pack_state,
 )
-from hotline.core.queue_log import UnfinishedCall
 from hotline.customers.models import CustomerNumber
 
 # Columns a new record always sets, and how a stored row takes a merged one.

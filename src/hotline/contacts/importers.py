@@ -1,11 +1,11 @@
 """Readers of the telephony system's records, registered by name.
 
 An importer reads the lines of one file after another and yields, as it reads, call
-records, agent state intervals, calls it saw begin but not end, lines it could not use
-and events it does not know. One importer reads all the files of one import, in
-order, so a call or an agent's state that runs on from one rotated file into the next
-is whole. `hotline import-queue-log` uses `queue_log`; `hotline import-calls
---importer NAME` any of them.
+records and agent state intervals (packed: hotline.core.packed_records), calls it saw
+begin but not end, lines it could not use and events it does not know, a few thousand
+at a time. One importer reads all the files of one import, in order, so a call or an
+agent's state that runs on from one rotated file into the next is whole. `hotline
+import-queue-log` uses `queue_log`; `hotline import-calls --importer NAME` any of them.
 """
 
 from collections.abc import Iterable, Iterator
@@ -13,16 +13,9 @@ from datetime import tzinfo
 from typing import ClassVar
 
 from hotline.core import call_csv
-from hotline.core.contact_records import (
-    BadLine,
-    CallRecord,
-    OpenState,
-    StateInterval,
-    UnknownEvent,
-)
-from hotline.core.queue_log import QueueLogAssembler, UnfinishedCall, read_queue_log
-
-Item = CallRecord | StateInterval | UnfinishedCall | OpenState | BadLine | UnknownEvent
+from hotline.core.contact_records import CallRecord, OpenState, OtherItem, StateInterval
+from hotline.core.packed_records import Packed, pack_call, pack_state
+from hotline.core.queue_log import QueueLogAssembler
 
 
 class Importer:
@@ -34,14 +27,16 @@ class Importer:
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
 
-    def read(self, lines: Iterable[str]) -> Iterator[Item]:
+    def read(self, lines: Iterable[str], size: int) -> Iterator[Packed]:
+        """What a file's lines hold, about `size` items at a time; the last after its
+        last line."""
         raise NotImplementedError
 
     def resume(self, states: Iterable[OpenState]) -> None:
         """Agents' states an earlier import left open (an importer without states ignores
         them)."""
 
-    def finish(self) -> Iterable[Item]:
+    def finish(self) -> Iterable[OtherItem]:
         """What is left open after the last file."""
         return ()
 
@@ -55,13 +50,13 @@ class QueueLogImporter(Importer):
         super().__init__(zone)
         self._assembler = QueueLogAssembler()
 
-    def read(self, lines: Iterable[str]) -> Iterator[Item]:
-        return read_queue_log(lines, self._assembler)
+    def read(self, lines: Iterable[str], size: int) -> Iterator[Packed]:
+        return self._assembler.read(lines, size)
 
     def resume(self, states: Iterable[OpenState]) -> None:
         self._assembler.resume(states)
 
-    def finish(self) -> Iterable[Item]:
+    def finish(self) -> Iterable[OtherItem]:
         leftovers = self._assembler.finish()
         return [*leftovers.calls, *leftovers.states]
 
@@ -71,8 +66,25 @@ class CallCsvImporter(Importer):
     description = "The documented CSV of calls (docs/contacts.md)"
     newline = ""
 
-    def read(self, lines: Iterable[str]) -> Iterator[Item]:
-        return call_csv.read_call_csv(lines, self.zone)
+    def read(self, lines: Iterable[str], size: int) -> Iterator[Packed]:
+        return _packed(call_csv.read_call_csv(lines, self.zone), size)
+
+
+def _packed(items: Iterable[CallRecord | StateInterval | OtherItem], size: int) -> Iterator[Packed]:
+    """Records as they are read, packed `size` items at a time; the last, maybe empty, after
+    the last item."""
+    packed = Packed([], [], [])
+    for item in items:
+        if type(item) is CallRecord:
+            packed.calls.append(pack_call(item))
+        elif type(item) is StateInterval:
+            packed.states.append(pack_state(item))
+        else:
+            packed.others.append(item)  # type: ignore[arg-type]  # neither record
+        if len(packed.calls) + len(packed.states) + len(packed.others) >= size:
+            yield packed
+            packed = Packed([], [], [])
+    yield packed
 
 
 IMPORTERS: dict[str, type[Importer]] = {}

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
-from hotline.contacts.importers import Item, importer_named
-from hotline.core.contact_records import CallRecord, OpenState, StateInterval
-from hotline.core.packed_records import PackedCall, PackedState, pack_call, pack_state
+from hotline.contacts.importers import importer_named
+from hotline.core.contact_records import OpenState, OtherItem
+from hotline.core.packed_records import PackedCall, PackedState
 
 PIPE_BYTES = 1 << 20
 
@@ -44,23 +44,8 @@ class Batch:
     file: int | None
     calls: list[PackedCall]
     states: list[PackedState]
-    others: list[Item]
+    others: list[OtherItem]
     lines: int
-    last_of_file: bool = False
-
-    @classmethod
-    def of(
-        cls, file: int | None, items: list[Item], lines: int, last_of_file: bool = False
-    ) -> "Batch":
-        calls, states, others = [], [], []
-        for item in items:
-            if type(item) is CallRecord:
-                calls.append(pack_call(item))
-            elif type(item) is StateInterval:
-                states.append(pack_state(item))
-            else:
-                others.append(item)
-        return cls(file, calls, states, others, lines, last_of_file)
 
 
 @dataclass(frozen=True)
@@ -84,21 +69,16 @@ class _CountedLines:
 def read_batches(
     importer: str, zone: str, open_states: list[OpenState], paths: list[Path], size: int
 ) -> Iterator[Batch]:
-    """The files' items, `size` at a time (a batch never spans two files), each file's
-    last batch marked; then the leftovers. The files are read in order by one importer."""
+    """The files' items, about `size` at a time (a batch never spans two files); then the
+    leftovers. The files are read in order by one importer."""
     reader = importer_named(importer)(ZoneInfo(zone))
     reader.resume(open_states)
     for number, path in enumerate(paths):
         with open(path, encoding="utf-8", errors="replace", newline=reader.newline) as file:
             lines = _CountedLines(file)
-            items: list[Item] = []
-            for item in reader.read(lines):
-                items.append(item)
-                if len(items) >= size:
-                    yield Batch.of(number, items, lines.count)
-                    items = []
-            yield Batch.of(number, items, lines.count, last_of_file=True)
-    yield Batch.of(None, list(reader.finish()), 0, last_of_file=True)
+            for calls, states, others in reader.read(lines, size):
+                yield Batch(number, calls, states, others, lines.count)
+    yield Batch(None, [], [], list(reader.finish()), 0)
 
 
 def read_ahead(

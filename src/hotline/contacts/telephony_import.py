@@ -26,11 +26,16 @@ from hotline.contacts.call_store import (
     store_packed_states,
     store_unfinished_calls,
 )
-from hotline.contacts.importers import Item, importer_named
+from hotline.contacts.importers import importer_named
 from hotline.contacts.models import BadTelephonyLine, TelephonyImport, UnknownTelephonyEvent
 from hotline.contacts.read_ahead import Batch, read_ahead
-from hotline.core.contact_records import BadLine, OpenState, UnknownEvent
-from hotline.core.queue_log import UnfinishedCall
+from hotline.core.contact_records import (
+    BadLine,
+    OpenState,
+    OtherItem,
+    UnfinishedCall,
+    UnknownEvent,
+)
 
 # Items a transaction writes: each batch pays for its statements and commit, so fewer,
 # larger ones import faster (2M lines: about 5 % more lines a second than at 5,000), and a
@@ -41,7 +46,7 @@ BATCH = 20_000
 class _Others:
     """A batch's items other than calls and states, by kind."""
 
-    def __init__(self, items: list[Item]) -> None:
+    def __init__(self, items: list[OtherItem]) -> None:
         self.bad: list[BadLine] = []
         self.unknown: list[UnknownEvent] = []
         self.unfinished: list[UnfinishedCall] = []

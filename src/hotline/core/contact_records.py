@@ -8,7 +8,7 @@ Times are timezone-aware; durations are seconds.
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
 
 class Outcome(StrEnum):
@@ -87,3 +87,25 @@ class UnknownEvent:
     line_number: int
     name: str
     text: str
+
+
+@dataclass(frozen=True)
+class UnfinishedCall:
+    """A queue visit whose end never came, or came with no outcome to name: what is known.
+
+    `entered_at` is None when the reader never learnt when the caller entered the queue.
+    """
+
+    call_id: str
+    queue: str
+    entered_at: datetime | None
+    caller: str
+    called: str
+    agent: str
+    answered_at: datetime | None
+    last_event: str
+    line_number: int  # of the last line seen for the visit
+
+
+# What an importer yields besides call records and agent state intervals.
+OtherItem: TypeAlias = UnfinishedCall | OpenState | BadLine | UnknownEvent

@@ -10,13 +10,19 @@ kept as written: ``Agent/1001`` and ``1001`` are two agents here.
 Public API
     parse_line(text, line_number) -> Event | BadLine
     QueueLogAssembler(max_open_s=86400.0)
-        .feed(event) -> list[Assembled]  what the event completed, in order
-        .finish() -> Leftovers           what never completed; the assembler is emptied
-    read_queue_log(lines, assembler=None) -> Iterator[Item]  both, over a file's lines
-    Event, BadLine, UnknownEvent, UnfinishedCall, OpenState, Leftovers: plain values
+        .read(lines, size) -> Iterator[Packed]  what a file's lines complete, about `size`
+                                                items at a time, calls and states packed
+        .finish() -> Leftovers                  what never completed; the assembler is emptied
+    read_queue_log(lines, assembler=None) -> Iterator[Item]  the same one by one, as
+                                                records, in the order they complete
+    Event, Leftovers: plain values (the records are hotline.core.contact_records')
     KNOWN_EVENTS: the event names read (every other comes back as an UnknownEvent)
-    Assembled = CallRecord | StateInterval | UnknownEvent | UnfinishedCall | BadLine
-    Item = Assembled | OpenState
+    Item = CallRecord | StateInterval | OtherItem
+
+The assembler packs what it completes (hotline.core.packed_records): an import passes
+millions of records on, and making each with its datetimes only for the writer to
+unmake them cost a fifth of the reading. Times are whole microseconds since 1970,
+rounded as datetime.fromtimestamp rounds them, so both forms hold the same instants.
 
 Open files with ``encoding="utf-8", errors="replace", newline="\\n"``: a stray carriage
 return or undecodable byte then spoils one line, not the line count.
@@ -88,9 +94,20 @@ from hotline.core.contact_records import (
     BadLine,
     CallRecord,
     OpenState,
+    OtherItem,
     Outcome,
     StateInterval,
+    UnfinishedCall,
     UnknownEvent,
+)
+from hotline.core.packed_records import (
+    Packed,
+    PackedCall,
+    PackedState,
+    microseconds,
+    moment,
+    unpack_call,
+    unpack_state,
 )
 
 # datetime cannot hold a time past the year 9999.
@@ -121,43 +138,27 @@ class Event(NamedTuple):
 
 
 @dataclass(frozen=True)
-class UnfinishedCall:
-    """A queue visit whose end never came, or came as WITHDRAW: what is known, no outcome.
-
-    `entered_at` is None when neither ENTERQUEUE nor a CONNECT with its holdtime was seen.
-    """
-
-    call_id: str
-    queue: str
-    entered_at: datetime | None
-    caller: str
-    called: str
-    agent: str
-    answered_at: datetime | None
-    last_event: str
-    line_number: int  # of the last line seen for the visit
-
-
-@dataclass(frozen=True)
 class Leftovers:
     calls: list[UnfinishedCall] = field(default_factory=list)
     states: list[OpenState] = field(default_factory=list)
 
 
-Assembled: TypeAlias = CallRecord | StateInterval | UnknownEvent | UnfinishedCall | BadLine
-Item: TypeAlias = Assembled | OpenState
+Item: TypeAlias = CallRecord | StateInterval | OtherItem
 
+# Packed records hold the values of the enums.
+_ANSWERED = Outcome.ANSWERED.value
+_READY, _NOT_READY = AgentState.READY.value, AgentState.NOT_READY.value
 # event: (outcome, field index of the wait, of the talk time (-1: none), transfers)
-_ENDS: dict[str, tuple[Outcome, int, int, int]] = {
-    "COMPLETEAGENT": (Outcome.ANSWERED, 0, 1, 0),
-    "COMPLETECALLER": (Outcome.ANSWERED, 0, 1, 0),
-    "TRANSFER": (Outcome.ANSWERED, 2, 3, 1),
-    "BLINDTRANSFER": (Outcome.ANSWERED, 2, 3, 1),
-    "ATTENDEDTRANSFER": (Outcome.ANSWERED, 2, 3, 1),  # LINK names two channels: 3, 4
-    "ABANDON": (Outcome.ABANDONED, 2, -1, 0),
-    "EXITWITHTIMEOUT": (Outcome.TIMEOUT, 2, -1, 0),
-    "EXITWITHKEY": (Outcome.LEFT_WITH_KEY, 3, -1, 0),
-    "EXITEMPTY": (Outcome.NO_AGENTS, 2, -1, 0),
+_ENDS: dict[str, tuple[str, int, int, int]] = {
+    "COMPLETEAGENT": (_ANSWERED, 0, 1, 0),
+    "COMPLETECALLER": (_ANSWERED, 0, 1, 0),
+    "TRANSFER": (_ANSWERED, 2, 3, 1),
+    "BLINDTRANSFER": (_ANSWERED, 2, 3, 1),
+    "ATTENDEDTRANSFER": (_ANSWERED, 2, 3, 1),  # LINK names two channels: 3, 4
+    "ABANDON": (Outcome.ABANDONED.value, 2, -1, 0),
+    "EXITWITHTIMEOUT": (Outcome.TIMEOUT.value, 2, -1, 0),
+    "EXITWITHKEY": (Outcome.LEFT_WITH_KEY.value, 3, -1, 0),
+    "EXITEMPTY": (Outcome.NO_AGENTS.value, 2, -1, 0),
 }
 _SILENT = frozenset(
     "CONFIGRELOAD INFO SYSCOMPAT RINGNOANSWER RINGCANCELED AGENTDUMP PENALTY RINGINUSE".split()
@@ -212,13 +213,13 @@ class _Agent:
     queues: set[str] = field(default_factory=set)
     paused: bool = False
     pause_reason: str = ""
-    state: AgentState | None = None
+    state: str | None = None  # an AgentState's value
     reason: str = ""
     since: float = 0.0
-    since_at: datetime = datetime.fromtimestamp(0.0, UTC)  # made once for two intervals
+    since_us: int = 0  # since, packed
 
 
-_Handler: TypeAlias = Callable[[Event, list[Assembled]], None]
+_Handler: TypeAlias = Callable[[Event], None]
 
 
 class QueueLogAssembler:
@@ -234,6 +235,10 @@ class QueueLogAssembler:
         self._dids: dict[str, str] = {}
         self._older_dids: dict[str, str] = {}
         self._dids_since = float("-inf")
+        # What the events fed since the last `_take` completed.
+        self._calls: list[PackedCall] = []
+        self._states: list[PackedState] = []
+        self._others: list[OtherItem] = []
         self._handlers: dict[str, _Handler] = dict.fromkeys(_ENDS, self._end)
         self._handlers.update(dict.fromkeys(_SILENT, _ignore))
         self._handlers.update(
@@ -260,25 +265,48 @@ class QueueLogAssembler:
         `max_open_s`; an earlier event (the same log read again) drops it."""
         self._resumed.update((state.agent, state) for state in states)
 
-    def feed(self, event: Event) -> list[Assembled]:
-        """What `event` completed: records, intervals, an unknown event, given-up visits."""
-        done: list[Assembled] = []
+    def read(self, lines: Iterable[str], size: int) -> Iterator[Packed]:
+        """What a file's lines complete (numbered from 1): calls and agent states packed,
+        bad lines, unknown events and given-up visits as they are; each kind in the order
+        it completed, as soon as `size` items have (more only when one line completes
+        several); then the rest. What is still open stays for the next file, or `finish`."""
+        calls, states, others = self._calls, self._states, self._others
+        feed = self._feed
+        for number, text in enumerate(lines, 1):
+            event = parse_line(text, number)
+            if isinstance(event, BadLine):
+                others.append(event)
+            else:
+                feed(event)
+            if len(calls) + len(states) + len(others) >= size:
+                yield self._take()
+        yield self._take()
+
+    def _feed(self, event: Event) -> None:
+        """Take in the event of the next line; what it completes waits for `_take`."""
         if self._resumed and event.agent in self._resumed:
             self._adopt(self._resumed.pop(event.agent), event)
         if event.epoch >= self._next_sweep:
-            self._sweep(event.epoch, done)
+            self._sweep(event.epoch)
         handler = self._handlers.get(event.name)
         if handler is None:
-            done.append(UnknownEvent(event.line_number, event.name, event.text))
+            self._others.append(UnknownEvent(event.line_number, event.name, event.text))
         else:
-            handler(event, done)
-        return done
+            handler(event)
+
+    def _take(self) -> Packed:
+        # Copied out and cleared, not replaced: `read` holds the lists.
+        taken = Packed(self._calls[:], self._states[:], self._others[:])
+        self._calls.clear()
+        self._states.clear()
+        self._others.clear()
+        return taken
 
     def finish(self) -> Leftovers:
         """The visits and agent states still open, in the order they opened; then forget them."""
         calls = [_unfinished(key, visit) for key, visit in self._visits.items()]
         states = [
-            OpenState(name, agent.state, agent.since_at, agent.reason)
+            OpenState(name, AgentState(agent.state), moment(agent.since_us), agent.reason)
             for name, agent in self._agents.items()
             if agent.state is not None
         ]
@@ -291,10 +319,10 @@ class QueueLogAssembler:
 
     # Calls
 
-    def _did(self, event: Event, done: list[Assembled]) -> None:
+    def _did(self, event: Event) -> None:
         self._dids[event.call_id] = event.data[0] if event.data else ""
 
-    def _enter(self, event: Event, done: list[Assembled]) -> None:
+    def _enter(self, event: Event) -> None:
         key = (event.call_id, event.queue)
         data = event.data
         caller = data[1] if len(data) > 1 else ""
@@ -304,11 +332,11 @@ class QueueLogAssembler:
             visit.entered, visit.caller, visit.seen = event.epoch, caller, event.epoch
             return
         if visit is not None:
-            done.append(_unfinished(key, visit))
+            self._others.append(_unfinished(key, visit))
         called = self._called(event.call_id)
         self._visits[key] = _Visit(event.epoch, caller, called, event.epoch, event)
 
-    def _connect(self, event: Event, done: list[Assembled]) -> None:
+    def _connect(self, event: Event) -> None:
         key = (event.call_id, event.queue)
         visit = self._visits.get(key)
         if visit is None:
@@ -322,9 +350,9 @@ class QueueLogAssembler:
             agent = self._agent(member)
             agent.logged_in = True
             _join(agent, event.queue)
-            self._change(member, agent, event.epoch, done)
+            self._change(member, agent, event.epoch)
 
-    def _end(self, event: Event, done: list[Assembled]) -> None:
+    def _end(self, event: Event) -> None:
         outcome, wait_at, talk_at, transfers = _ENDS[event.name]
         if event.name == "ATTENDEDTRANSFER" and event.data[:1] == ("LINK",):
             wait_at, talk_at = 3, 4
@@ -341,57 +369,62 @@ class QueueLogAssembler:
         if wait is None and entered is not None:
             if answered is not None:
                 wait = answered - entered
-            elif outcome is not Outcome.ANSWERED:
+            elif outcome != _ANSWERED:
                 wait = ended - entered
         if talk is None and answered is not None:
             talk = ended - answered
         if talk is None and wait is not None and entered is not None:
             talk = ended - entered - wait
         if wait is None or talk is None:
-            done.append(BadLine(event.line_number, _NO_WAIT, event.text))
+            self._others.append(BadLine(event.line_number, _NO_WAIT, event.text))
             return
         wait, talk = max(wait, 0.0), max(talk, 0.0)
         agent = ""
-        if outcome is Outcome.ANSWERED:
+        if outcome == _ANSWERED:
             agent = visit.agent if visit is not None and visit.agent else _member(event.agent)
-        done.append(
-            CallRecord(
-                call_id=event.call_id,
-                queue=event.queue,
-                entered_at=_utc(ended - talk - wait),
-                outcome=outcome,
-                wait_s=wait,
-                ended_at=_utc(ended),
-                caller=visit.caller if visit is not None else "",
-                called=visit.called if visit is not None else self._called(event.call_id),
-                agent=agent,
-                talk_s=talk,
-                transfers=transfers,
+        # A CallRecord, packed: queue_log records no agent hold, after-call work or IVR path.
+        self._calls.append(
+            (
+                event.call_id,
+                event.queue,
+                _microseconds(ended - talk - wait),
+                outcome,
+                wait,
+                _microseconds(ended),
+                visit.caller if visit is not None else "",
+                visit.called if visit is not None else self._called(event.call_id),
+                agent,
+                talk,
+                0.0,
+                0.0,
+                transfers,
+                "",
+                "phone",
             )
         )
 
-    def _withdraw(self, event: Event, done: list[Assembled]) -> None:
+    def _withdraw(self, event: Event) -> None:
         key = (event.call_id, event.queue)
         visit = self._visits.pop(key, None)
         if visit is None:
             visit = _Visit(None, "", self._called(event.call_id), event.epoch, event)
         visit.last = event
-        done.append(_unfinished(key, visit))
+        self._others.append(_unfinished(key, visit))
 
-    def _queue_start(self, event: Event, done: list[Assembled]) -> None:
+    def _queue_start(self, event: Event) -> None:
         # A (re)started Asterisk has no calls: whatever was open never ends.
-        done.extend(_unfinished(key, visit) for key, visit in self._visits.items())
+        self._others.extend(_unfinished(key, visit) for key, visit in self._visits.items())
         self._visits = {}
 
     def _called(self, call_id: str) -> str:
         did = self._dids.get(call_id)
         return self._older_dids.get(call_id, "") if did is None else did
 
-    def _sweep(self, now: float, done: list[Assembled]) -> None:
+    def _sweep(self, now: float) -> None:
         horizon = now - self._max_open_s
         stale = [key for key, visit in self._visits.items() if visit.seen < horizon]
         for key in stale:
-            done.append(_unfinished(key, self._visits.pop(key)))
+            self._others.append(_unfinished(key, self._visits.pop(key)))
         if self._dids_since < horizon:
             self._older_dids, self._dids, self._dids_since = self._dids, {}, now
         self._next_sweep = now + self._max_open_s / 24
@@ -406,11 +439,11 @@ class QueueLogAssembler:
         agent.logged_in = True
         agent.paused = state.state is AgentState.NOT_READY
         agent.pause_reason = state.reason if agent.paused else ""
-        agent.state, agent.reason, agent.since, agent.since_at = (
-            state.state,
+        agent.state, agent.reason, agent.since, agent.since_us = (
+            state.state.value,
             agent.pause_reason,
             since,
-            state.started_at,
+            microseconds(state.started_at),
         )
 
     def _agent(self, name: str) -> _Agent:
@@ -419,38 +452,38 @@ class QueueLogAssembler:
             agent = self._agents[name] = _Agent()
         return agent
 
-    def _add_member(self, event: Event, done: list[Assembled]) -> None:
+    def _add_member(self, event: Event) -> None:
         agent = self._agent(event.agent)
         if not agent.logged_in:
             agent.logged_in = True
             agent.paused, agent.pause_reason = event.data[:1] == ("PAUSED",), ""
         _join(agent, event.queue)
-        self._change(event.agent, agent, event.epoch, done)
+        self._change(event.agent, agent, event.epoch)
 
-    def _remove_member(self, event: Event, done: list[Assembled]) -> None:
+    def _remove_member(self, event: Event) -> None:
         agent = self._agents.get(event.agent)
         if agent is None:
             return
         agent.queues.discard(event.queue)
         if not agent.queues and not agent.by_agent_login:
             _log_off(agent)
-        self._change(event.agent, agent, event.epoch, done)
+        self._change(event.agent, agent, event.epoch)
 
-    def _agent_login(self, event: Event, done: list[Assembled]) -> None:
+    def _agent_login(self, event: Event) -> None:
         agent = self._agent(event.agent)
         if not agent.logged_in:
             agent.logged_in = True
             agent.paused, agent.pause_reason = False, ""
         agent.by_agent_login = True
-        self._change(event.agent, agent, event.epoch, done)
+        self._change(event.agent, agent, event.epoch)
 
-    def _agent_logoff(self, event: Event, done: list[Assembled]) -> None:
+    def _agent_logoff(self, event: Event) -> None:
         agent = self._agents.get(event.agent)
         if agent is not None:
             _log_off(agent)
-            self._change(event.agent, agent, event.epoch, done)
+            self._change(event.agent, agent, event.epoch)
 
-    def _pause(self, event: Event, done: list[Assembled]) -> None:
+    def _pause(self, event: Event) -> None:
         """PAUSE, PAUSEALL, UNPAUSE, UNPAUSEALL; only a pause's reason is kept."""
         if _member(event.agent):
             agent = self._agent(event.agent)
@@ -458,24 +491,25 @@ class QueueLogAssembler:
             _join(agent, event.queue)
             agent.paused = event.name.startswith("PAUSE")
             agent.pause_reason = event.data[0] if agent.paused and event.data else ""
-            self._change(event.agent, agent, event.epoch, done)
+            self._change(event.agent, agent, event.epoch)
 
-    def _change(self, name: str, agent: _Agent, now: float, done: list[Assembled]) -> None:
+    def _change(self, name: str, agent: _Agent, now: float) -> None:
         """Close the agent's interval at `now` if what it has become differs."""
-        state: AgentState | None
+        state: str | None
         reason = ""
         if not agent.logged_in:
             state = None
         elif agent.paused:
-            state, reason = AgentState.NOT_READY, agent.pause_reason
+            state, reason = _NOT_READY, agent.pause_reason
         else:
-            state = AgentState.READY
-        if state is agent.state and reason == agent.reason:
+            state = _READY
+        if state == agent.state and reason == agent.reason:
             return
-        now_at = _utc(now)
+        now_us = _microseconds(now)
         if agent.state is not None and now > agent.since:
-            done.append(StateInterval(name, agent.state, agent.since_at, now_at, agent.reason))
-        agent.state, agent.reason, agent.since, agent.since_at = state, reason, now, now_at
+            # A StateInterval, packed.
+            self._states.append((name, agent.state, agent.since_us, now_us, agent.reason))
+        agent.state, agent.reason, agent.since, agent.since_us = state, reason, now, now_us
 
 
 def read_queue_log(
@@ -488,15 +522,12 @@ def read_queue_log(
     """
     own = assembler is None
     assembly = QueueLogAssembler() if assembler is None else assembler
-    feed = assembly.feed
-    for number, text in enumerate(lines, 1):
-        event = parse_line(text, number)
-        if isinstance(event, BadLine):
-            yield event
-        else:
-            done = feed(event)
-            if done:
-                yield from done
+    # One item at a time, so in order: what one line completes is at most visits it gave
+    # up (others) and then one record or one interval.
+    for packed in assembly.read(lines, 1):
+        yield from packed.others
+        yield from map(unpack_call, packed.calls)
+        yield from map(unpack_state, packed.states)
     if own:
         leftovers = assembly.finish()
         yield from leftovers.calls
@@ -506,7 +537,7 @@ def read_queue_log(
 _NO_WAIT = "the line carries no wait time, and the call's earlier lines do not tell it"
 
 
-def _ignore(event: Event, done: list[Assembled]) -> None:
+def _ignore(event: Event) -> None:
     pass
 
 
@@ -536,6 +567,13 @@ def _seconds(data: tuple[str, ...], index: int) -> float | None:
 
 def _utc(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
+
+
+def _microseconds(epoch: float) -> int:
+    """Seconds since 1970 as whole microseconds, rounded half to even as
+    datetime.fromtimestamp rounds them (the fraction alone, so no precision is lost)."""
+    whole = int(epoch)
+    return whole * 1_000_000 + round((epoch - whole) * 1e6)
 
 
 def _unfinished(key: tuple[str, str], visit: _Visit) -> UnfinishedCall:
