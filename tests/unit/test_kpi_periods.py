@@ -140,12 +140,24 @@ def test_overlapping_spans_cover_a_second_once(spans, instant):
     assert covered_before(starts, ends, seconds(instant)).tolist() == [expected]
 
 
-@given(st.lists(st.sampled_from(["", "宽带", "移动", "家庭"])))
+# NumPy's str arrays drop trailing NULs, so the text has none.
+@given(
+    st.lists(
+        st.sampled_from(["", "宽带", "移动", "家庭"])
+        | st.text(st.characters(exclude_characters="\x00"), max_size=3)
+    )
+)
 def test_a_column_codes_its_sorted_values(values):
     column = Column.of(values)
     assert list(column.names) == sorted(set(values))
     assert [column.names[code] for code in column.codes] == values
     assert (Column.of(np.array(values, dtype=str)).codes == column.codes).all()
+
+
+@given(st.lists(st.sampled_from([None, "", "宽带", "移动"])))
+def test_a_missing_value_is_coded_as_none_given(values):
+    column = Column.of(values)
+    assert [column.names[code] for code in column.codes] == [value or "" for value in values]
 
 
 def test_a_column_knows_the_codes_of_its_values():
