@@ -160,6 +160,12 @@ def test_a_missing_value_is_coded_as_none_given(values):
     assert [column.names[code] for code in column.codes] == [value or "" for value in values]
 
 
+@pytest.mark.parametrize("names", [("b", "a"), ("a", "a"), ("", "a", "a", "b")])
+def test_a_column_refuses_names_out_of_order_or_repeated(names):
+    with pytest.raises(ValueError, match="distinct and sorted"):
+        Column(np.zeros(1, dtype=np.int64), names)
+
+
 def test_a_column_knows_the_codes_of_its_values():
     column = Column.of(["b", "", "a"])
     assert (column.code_of(""), column.code_of("b"), column.code_of("z")) == (0, 2, -1)
