@@ -540,7 +540,7 @@ def profile_summary(stats_path: Path) -> dict[str, float]:
 
     total = cumulative("telephony_import.py", "import_telephony_files")
     parse = cumulative("queue_log.py", "parse_line")
-    assemble = cumulative("queue_log.py", "feed")
+    assemble = cumulative("queue_log.py", "_feed")
     write = cumulative("telephony_import.py", "_write")
     psycopg = sum(entry[2] for (file, _l, _f), entry in stats.items() if "/psycopg" in file)
     return {
