@@ -26,6 +26,7 @@ from hotline.core.contact_records import (
 )
 from hotline.core.contact_tables import STATE_CODES, StateTable, epoch
 from hotline.core.contact_time import with_time_on_contacts
+from hotline.core.packed_records import unpack_call, unpack_state
 from hotline.core.queue_log import (
     KNOWN_EVENTS,
     Event,
@@ -782,3 +783,25 @@ def test_a_record_and_an_interval_keep_their_lines_times_to_the_microsecond(end,
     for interval in of_type(items, StateInterval):
         assert interval.started_at == datetime.fromtimestamp(end - wait - talk, UTC)
         assert interval.ended_at == datetime.fromtimestamp(end, UTC)
+
+
+@given(garbled, st.integers(1, 30))
+def test_read_in_batches_of_any_size_hands_on_what_is_read_one_by_one(lines, size):
+    text = ["|".join([str(epoch), *fields, *data]) for epoch, *fields, data in lines]
+    one_by_one = list(read_queue_log(text))
+    assembler = QueueLogAssembler()
+    batches = list(assembler.read(text, size))
+    leftovers = assembler.finish()
+    assert [unpack_call(call) for batch in batches for call in batch.calls] == records(one_by_one)
+    assert [unpack_state(state) for batch in batches for state in batch.states] == of_type(
+        one_by_one, StateInterval
+    )
+    others = [item for item in one_by_one if not isinstance(item, CallRecord | StateInterval)]
+    assert [other for batch in batches for other in batch.others] + [
+        *leftovers.calls,
+        *leftovers.states,
+    ] == others
+    # A batch is handed on at the first line that brings it to `size` items, and the last
+    # holds what came after.
+    sizes = [len(batch.calls) + len(batch.states) + len(batch.others) for batch in batches]
+    assert all(held >= size for held in sizes[:-1]) and sizes[-1] < size
