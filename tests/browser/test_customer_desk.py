@@ -1,8 +1,13 @@
 """The agent desk in a real browser: search as you type, keyboard navigation, masking, import."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
+
+from hotline.contacts.call_store import Resolver, store_calls
+from hotline.core.contact_records import CallRecord, Outcome
 
 try:
     from playwright.sync_api import expect
@@ -58,6 +63,39 @@ def test_an_agent_finds_a_customer_by_part_of_a_number_and_sees_the_360_view_mas
     expect(page.locator('[data-pii="id_number"]')).to_have_text("3201**********0016")
     expect(page.locator('[data-pii="contact_numbers"]')).to_have_text("138****5678")
     assert "13812345678" not in page.content()
+
+
+def test_the_360_view_lists_the_customers_latest_calls_and_marks_one_calling_again(
+    customer, log_in, page, screenshot
+):
+    now = timezone.now()
+    store_calls(
+        [
+            CallRecord(
+                f"c-{days}",
+                "Q-宽带",
+                now - timedelta(days=days, minutes=5),
+                Outcome.ANSWERED,
+                12.0,
+                now - timedelta(days=days),
+                caller="13812345678",
+                agent="PJSIP/10001",
+                talk_s=288.0,
+            )
+            for days in (0, 3, 20)
+        ],
+        "cti",
+        Resolver(),
+    )
+    log_in("xiaowang")
+    page.goto(f"/customers/{customer.pk}/")
+    card = page.locator("#contacts")
+    expect(card.locator("li")).to_have_count(3)
+    expect(card).to_contain_text("近 7 天来电 2 次，近 30 天 3 次")
+    expect(card.locator(".badge.repeat")).to_have_text("重复来电")
+    expect(card.locator("li").first).to_contain_text("138****5678")
+    expect(card.locator("li").first).to_contain_text("通话 4:48")
+    screenshot("contacts")
 
 
 def test_a_manager_sees_the_360_view_unmasked_with_its_history(customer, log_in, page, screenshot):

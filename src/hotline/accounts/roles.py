@@ -10,8 +10,10 @@ _SEE_CUSTOMERS = ("customers.view_customer", "customers.view_line", "customers.v
 _AUDIT = ("audit.view_auditevent",)
 _SEE_ORDERS = ("workorders.view_workorder", "workorders.view_category")
 _OPEN_ORDERS = (*_SEE_ORDERS, "workorders.add_workorder")
-# The call figures and the calls behind them (numbers masked unless the role sees PII).
-_CALL_REPORTS = ("reports.view_contact_reports", "contacts.view_contact")
+# A customer's calls on the 360 view (numbers masked unless the role sees PII); with
+# view_contact_reports, the call figures and the calls behind them.
+_SEE_CONTACTS = ("contacts.view_contact",)
+_CALL_REPORTS = ("reports.view_contact_reports", *_SEE_CONTACTS)
 # Forecasts, staffing, schedules: build and publish them; see every team's adherence.
 _PLAN_WORKFORCE = (
     "workforce.plan_workforce",
@@ -41,6 +43,7 @@ _SLA_SETUP = tuple(
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "agent": (
         *_SEE_CUSTOMERS,
+        *_SEE_CONTACTS,
         *_AUDIT,
         *_OPEN_ORDERS,
         "customers.add_customer",
@@ -60,12 +63,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "second_line": (*_SEE_CUSTOMERS, *_AUDIT, *_SEE_ORDERS, "customers.view_unmasked_pii"),
     "complaint_handler": (
         *_SEE_CUSTOMERS,
+        *_SEE_CONTACTS,
         *_AUDIT,
         *_OPEN_ORDERS,
         "customers.change_customer",
         "customers.view_unmasked_pii",
     ),
-    "qa_inspector": (*_SEE_CUSTOMERS, *_SEE_ORDERS),
+    "qa_inspector": (*_SEE_CUSTOMERS, *_SEE_CONTACTS, *_SEE_ORDERS),
     "wfm_planner": (*_CALL_REPORTS, *_PLAN_WORKFORCE),
     "manager": (
         *_SEE_CUSTOMERS,

@@ -10,6 +10,13 @@ from hotline.core.contact_records import AgentState, Outcome
 from hotline.customers.models import Customer
 
 AGENT_STATE_CHOICES = [(state.value, state.value) for state in AgentState]
+OUTCOME_CHOICES = [
+    (Outcome.ANSWERED.value, _("接通")),
+    (Outcome.ABANDONED.value, _("放弃")),
+    (Outcome.TIMEOUT.value, _("排队超时")),
+    (Outcome.LEFT_WITH_KEY.value, _("按键离开")),
+    (Outcome.NO_AGENTS.value, _("无坐席")),
+]
 
 
 class Queue(models.Model):
@@ -90,7 +97,7 @@ class Contact(models.Model):
     outcome = models.CharField(
         _("结果"),
         max_length=16,
-        choices=[(outcome.value, outcome.value) for outcome in Outcome],
+        choices=OUTCOME_CHOICES,
         blank=True,
     )
     wait_s = models.FloatField(_("等待秒数"), default=0)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("customers/<int:pk>/", views.customer_detail, name="customer-detail"),
     path("customers/import/", views.customer_import, name="customer-import"),
     path("customers/import/<int:pk>/", views.import_batch_detail, name="import-batch"),
+    path("customers/<int:pk>/contacts/", views.customer_contacts, name="customer-contacts"),
     path("customers/<int:pk>/orders/", order_views.customer_orders, name="customer-orders"),
     path("customers/<int:pk>/orders/new/", order_views.order_new, name="order-new"),
     path("orders/", order_views.order_list, name="order-list"),

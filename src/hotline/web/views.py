@@ -5,9 +5,11 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from hotline.audit.models import AuditEvent
+from hotline.contacts.selectors import contact_history
 from hotline.core.masking import mask_phone
 from hotline.customers import pii, selectors, services
 from hotline.customers.history import shown_label
@@ -156,6 +158,39 @@ def customer_detail(request, pk: int):
             "views": views,
         },
     )
+
+
+@login_required
+@permission_required(["customers.view_customer", "contacts.view_contact"], raise_exception=True)
+def customer_contacts(request, pk: int):
+    """The contact slot of the 360 view: the customer's latest calls, newest first, and how
+    often they called lately."""
+    customer = get_object_or_404(selectors.visible_customers(request.user), pk=pk)
+    unmasked = pii.may_see_unmasked(request.user)
+    history = contact_history(customer, timezone.now())
+    return render(
+        request,
+        "web/_customer_contacts.html",
+        {
+            "customer": customer,
+            "history": history,
+            "rows": [
+                {
+                    "contact": contact,
+                    "caller": pii.shown("number", contact.caller_number, unmasked),
+                    "agent_id": contact.agent.agent_id if contact.agent else contact.agent_name,
+                    "wait": _minutes_and_seconds(contact.wait_s),
+                    "talk": _minutes_and_seconds(contact.talk_s),
+                }
+                for contact in history.latest
+            ],
+        },
+    )
+
+
+def _minutes_and_seconds(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _labelled_changes(event: AuditEvent, unmasked: bool, product_names: dict) -> list[dict]:
