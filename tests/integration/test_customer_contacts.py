@@ -43,7 +43,7 @@ def calls(customer):
     up on), two more in the month, eight older."""
     records = [
         call("c-1", 0.1),
-        call("c-1", 0.1, queue="Q-投诉"),
+        call("c-1", 0.1 - 1 / 1440, queue="Q-投诉"),  # its second leg, a minute later
         call("c-2", 2, outcome=Outcome.ABANDONED),
         call("c-3", 6),
         call("c-4", 12),
