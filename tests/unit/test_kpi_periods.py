@@ -155,7 +155,7 @@ def test_a_column_codes_its_sorted_values(values):
 
 
 @given(st.lists(st.sampled_from([None, "", "宽带", "移动"])))
-def test_a_missing_value_is_coded_as_none_given(values):
+def test_a_missing_value_is_coded_as_the_empty_name(values):
     column = Column.of(values)
     assert [column.names[code] for code in column.codes] == [value or "" for value in values]
 
