@@ -188,6 +188,7 @@ def test_the_page_shows_targets_and_links_each_figure_to_its_calls(client, cast,
         {**QUERY, "kpi": "abandoned", "period": "2026-11-02", "key": "BB"},
     ).content.decode()
     assert "137****2222" in records and "13700002222" not in records  # no PII for a team lead
+    assert "<td>放弃</td>" in records  # the outcome by its label, not its code
 
 
 def test_the_export_opens_in_excel_with_the_figures(client, cast, calls):
