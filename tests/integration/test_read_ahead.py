@@ -2,7 +2,9 @@
 
 import multiprocessing
 import os
+import pickle
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,38 @@ def test_a_reader_that_dies_is_an_error_not_a_wait(tmp_path):
         for _batch in batches:
             pass
     assert reader not in children()
+
+
+def test_the_writer_s_thread_takes_messages_off_the_pipe_ahead_of_it():
+    read_end, write_end = os.pipe()
+    with open(read_end, "rb") as stream, open(write_end, "wb") as pipe:
+        taker = read_ahead._Taker(stream, depth=2)
+        taker.start()
+        for number in range(3):
+            read_ahead._write_message(pipe, number)
+        # Two held while the writer takes none; the third waits on the pipe, not lost.
+        deadline = time.monotonic() + 10
+        while not taker.messages.full() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert taker.messages.qsize() == 2
+        pipe.write(read_ahead._LENGTH.pack(100) + b"cut short")
+        pipe.close()
+        taken = [taker.messages.get(timeout=10) for _ in range(4)]
+        assert [pickle.loads(message) for message in taken[:3]] == [0, 1, 2]
+        assert taken[3] is None  # the end, the message cut short with it
+        taker.stop()
+
+
+def test_a_writer_that_stops_early_leaves_no_thread_waiting():
+    read_end, write_end = os.pipe()
+    with open(read_end, "rb") as stream, open(write_end, "wb") as pipe:
+        taker = read_ahead._Taker(stream, depth=1)
+        taker.start()
+        for number in range(2):
+            read_ahead._write_message(pipe, number)
+        pipe.close()
+        deadline = time.monotonic() + 10
+        while not taker.messages.full() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        taker.stop()  # with the queue full: the thread gives up its next message and ends
+        assert not taker.is_alive()
