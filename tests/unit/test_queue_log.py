@@ -6,6 +6,7 @@ Fixture times are given as offsets from the file's first second: asterisk13.log 
 corrupted.log on 2026-03-03 and the overlap files on 2026-03-04, all at 01:00 UTC.
 """
 
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -805,3 +806,8 @@ def test_read_in_batches_of_any_size_hands_on_what_is_read_one_by_one(lines, siz
     # holds what came after.
     sizes = [len(batch.calls) + len(batch.states) + len(batch.others) for batch in batches]
     assert all(held >= size for held in sizes[:-1]) and sizes[-1] < size
+    # Each says how many lines had been read: those that completed it and the ones before.
+    assert batches[-1].lines == len(text)
+    for batch, held in zip(batches, itertools.accumulate(sizes), strict=True):
+        (alone,) = QueueLogAssembler().read(text[: batch.lines], 10**9)
+        assert len(alone.calls) + len(alone.states) + len(alone.others) == held

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from hotline.core import call_csv
 from hotline.core.contact_records import CallRecord, OpenState, OtherItem, StateInterval
-from hotline.core.packed_records import Packed, pack_call, pack_state
+from hotline.core.packed_records import Packed, PackedCall, PackedState, pack_call, pack_state
 from hotline.core.queue_log import QueueLogAssembler
 
 
@@ -28,8 +28,8 @@ class Importer:
         self.zone = zone
 
     def read(self, lines: Iterable[str], size: int) -> Iterator[Packed]:
-        """What a file's lines hold, about `size` items at a time; the last after its
-        last line."""
+        """What a file's lines hold, about `size` items at a time, each with how many
+        lines were read; the last after the file's last line."""
         raise NotImplementedError
 
     def resume(self, states: Iterable[OpenState]) -> None:
@@ -67,24 +67,42 @@ class CallCsvImporter(Importer):
     newline = ""
 
     def read(self, lines: Iterable[str], size: int) -> Iterator[Packed]:
-        return _packed(call_csv.read_call_csv(lines, self.zone), size)
+        counted = _CountedLines(lines)
+        return _packed(call_csv.read_call_csv(counted, self.zone), size, counted)
 
 
-def _packed(items: Iterable[CallRecord | StateInterval | OtherItem], size: int) -> Iterator[Packed]:
+class _CountedLines:
+    """The lines, counting them as they are read (a record may span several)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = lines
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
+            self.count += 1
+            yield line
+
+
+def _packed(
+    items: Iterable[CallRecord | StateInterval | OtherItem], size: int, lines: _CountedLines
+) -> Iterator[Packed]:
     """Records as they are read, packed `size` items at a time; the last, maybe empty, after
     the last item."""
-    packed = Packed([], [], [])
+    calls: list[PackedCall] = []
+    states: list[PackedState] = []
+    others: list[OtherItem] = []
     for item in items:
         if type(item) is CallRecord:
-            packed.calls.append(pack_call(item))
+            calls.append(pack_call(item))
         elif type(item) is StateInterval:
-            packed.states.append(pack_state(item))
+            states.append(pack_state(item))
         else:
-            packed.others.append(item)  # type: ignore[arg-type]  # neither record
-        if len(packed.calls) + len(packed.states) + len(packed.others) >= size:
-            yield packed
-            packed = Packed([], [], [])
-    yield packed
+            others.append(item)  # type: ignore[arg-type]  # neither record
+        if len(calls) + len(states) + len(others) >= size:
+            yield Packed(calls, states, others, lines.count)
+            calls, states, others = [], [], []
+    yield Packed(calls, states, others, lines.count)
 
 
 IMPORTERS: dict[str, type[Importer]] = {}

@@ -64,19 +64,6 @@ class _Failed:
     error: BaseException
 
 
-class _CountedLines:
-    """The file's lines, counting them as they are read (for progress)."""
-
-    def __init__(self, file) -> None:
-        self._file = file
-        self.count = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self._file:
-            self.count += 1
-            yield line
-
-
 def read_batches(
     importer: str, zone: str, open_states: list[OpenState], paths: list[Path], size: int
 ) -> Iterator[Batch]:
@@ -86,9 +73,8 @@ def read_batches(
     reader.resume(open_states)
     for number, path in enumerate(paths):
         with open(path, encoding="utf-8", errors="replace", newline=reader.newline) as file:
-            lines = _CountedLines(file)
-            for calls, states, others in reader.read(lines, size):
-                yield Batch(number, calls, states, others, lines.count)
+            for calls, states, others, lines in reader.read(file, size):
+                yield Batch(number, calls, states, others, lines)
     yield Batch(None, [], [], list(reader.finish()), 0)
 
 

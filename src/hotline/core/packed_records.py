@@ -32,11 +32,13 @@ PackedState: TypeAlias = tuple[str, str, int, int, str]
 
 
 class Packed(NamedTuple):
-    """Some of what an importer read: its calls and agent states packed, the rest as read."""
+    """Some of what an importer read: its calls and agent states packed, the rest as read;
+    and how many of the file's lines it had read by then."""
 
     calls: list[PackedCall]
     states: list[PackedState]
     others: list[OtherItem]
+    lines: int
 
 
 def microseconds(moment: datetime) -> int:

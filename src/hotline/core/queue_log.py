@@ -11,7 +11,8 @@ Public API
     parse_line(text, line_number) -> Event | BadLine
     QueueLogAssembler(max_open_s=86400.0)
         .read(lines, size) -> Iterator[Packed]  what a file's lines complete, about `size`
-                                                items at a time, calls and states packed
+                                                items at a time, calls and states packed,
+                                                with how many lines were read
         .finish() -> Leftovers                  what never completed; the assembler is emptied
     read_queue_log(lines, assembler=None) -> Iterator[Item]  the same one by one, as
                                                 records, in the order they complete
@@ -272,6 +273,7 @@ class QueueLogAssembler:
         several); then the rest. What is still open stays for the next file, or `finish`."""
         calls, states, others = self._calls, self._states, self._others
         feed = self._feed
+        number = 0
         for number, text in enumerate(lines, 1):
             event = parse_line(text, number)
             if isinstance(event, BadLine):
@@ -279,8 +281,8 @@ class QueueLogAssembler:
             else:
                 feed(event)
             if len(calls) + len(states) + len(others) >= size:
-                yield self._take()
-        yield self._take()
+                yield self._take(number)
+        yield self._take(number)
 
     def _feed(self, event: Event) -> None:
         """Take in the event of the next line; what it completes waits for `_take`."""
@@ -294,9 +296,9 @@ class QueueLogAssembler:
         else:
             handler(event)
 
-    def _take(self) -> Packed:
+    def _take(self, lines: int) -> Packed:
         # Copied out and cleared, not replaced: `read` holds the lists.
-        taken = Packed(self._calls[:], self._states[:], self._others[:])
+        taken = Packed(self._calls[:], self._states[:], self._others[:], lines)
         self._calls.clear()
         self._states.clear()
         self._others.clear()
@@ -573,6 +575,8 @@ def _microseconds(epoch: float) -> int:
     """Seconds since 1970 as whole microseconds, rounded half to even as
     datetime.fromtimestamp rounds them (the fraction alone, so no precision is lost)."""
     whole = int(epoch)
+    if whole == epoch:  # Asterisk writes whole seconds
+        return whole * 1_000_000
     return whole * 1_000_000 + round((epoch - whole) * 1e6)
 
 
