@@ -9,7 +9,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from hotline.contacts import telephony_import
-from hotline.contacts.call_store import Resolver, store_state_intervals
+from hotline.contacts.call_store import (
+    Resolver,
+    keep_open_states,
+    open_states,
+    store_state_intervals,
+)
 from hotline.contacts.importers import IMPORTERS
 from hotline.contacts.models import (
     AgentStateInterval,
@@ -20,7 +25,7 @@ from hotline.contacts.models import (
     UnknownTelephonyEvent,
 )
 from hotline.contacts.telephony_import import import_telephony_files
-from hotline.core.contact_records import AgentState, StateInterval
+from hotline.core.contact_records import AgentState, OpenState, StateInterval
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CALLS_CSV = FIXTURES / "calls" / "calls.csv"
@@ -134,6 +139,39 @@ def test_a_stored_state_that_began_long_before_a_batch_still_cuts_the_batch(db):
     assert states() == [
         (agent, "not_ready", "meeting", at(8), at(12)),
         (agent, "ready", "", at(12), at(12, 10)),
+    ]
+
+
+def test_callers_are_found_by_their_exact_numbers_whatever_they_hold(customer):
+    found = Resolver().customer_ids(
+        {"13812345678", "KD02500000001", "1381234567", "13812345678\nKD02500000001", "", "'"}
+    )
+    assert found == {"13812345678": customer.pk, "KD02500000001": customer.pk}
+
+
+def test_an_agents_open_state_is_kept_until_a_later_one_replaces_it(db):
+    def at(hour):
+        return datetime.datetime(2026, 11, 2, hour, tzinfo=SHANGHAI)
+
+    ready, paused = AgentState.READY, AgentState.NOT_READY
+    keep_open_states(
+        [
+            OpenState("PJSIP/1", ready, at(8), ""),
+            OpenState("PJSIP/1", paused, at(9), "meal"),  # later in the same import: it wins
+            OpenState("PJSIP/2", ready, at(9), ""),
+        ]
+    )
+    keep_open_states(
+        [
+            OpenState("PJSIP/1", ready, at(10), ""),  # a later log: replaces
+            OpenState("PJSIP/2", paused, at(8), "break"),  # an earlier log read again: does not
+            OpenState("PJSIP/3", ready, at(8), ""),
+        ]
+    )
+    assert sorted(open_states(), key=lambda state: state.agent) == [
+        OpenState("PJSIP/1", ready, at(10), ""),
+        OpenState("PJSIP/2", ready, at(9), ""),
+        OpenState("PJSIP/3", ready, at(8), ""),
     ]
 
 
