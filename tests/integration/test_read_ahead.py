@@ -1,5 +1,6 @@
 """Telephony files read in a child process ahead of the writer (contacts.read_ahead)."""
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -74,17 +75,25 @@ def test_a_reader_that_dies_is_an_error_not_a_wait(tmp_path):
     assert reader not in children()
 
 
-def test_the_writer_s_thread_takes_messages_off_the_pipe_ahead_of_it():
+@contextlib.contextmanager
+def taker_holding(depth: int, messages: int):
+    """A taker of `depth` on a pipe `messages` were written into, once it holds `depth`;
+    and the pipe's writing end."""
     read_end, write_end = os.pipe()
     with open(read_end, "rb") as stream, open(write_end, "wb") as pipe:
-        taker = read_ahead._Taker(stream, depth=2)
+        taker = read_ahead._Taker(stream, depth)
         taker.start()
-        for number in range(3):
+        for number in range(messages):
             read_ahead._write_message(pipe, number)
-        # Two held while the writer takes none; the third waits on the pipe, not lost.
         deadline = time.monotonic() + 10
         while not taker.messages.full() and time.monotonic() < deadline:
             time.sleep(0.01)
+        yield taker, pipe
+
+
+def test_the_writer_s_thread_takes_messages_off_the_pipe_ahead_of_it():
+    with taker_holding(depth=2, messages=3) as (taker, pipe):
+        # Two held while the writer takes none; the third waits on the pipe, not lost.
         assert taker.messages.qsize() == 2
         pipe.write(read_ahead._LENGTH.pack(100) + b"cut short")
         pipe.close()
@@ -95,15 +104,7 @@ def test_the_writer_s_thread_takes_messages_off_the_pipe_ahead_of_it():
 
 
 def test_a_writer_that_stops_early_leaves_no_thread_waiting():
-    read_end, write_end = os.pipe()
-    with open(read_end, "rb") as stream, open(write_end, "wb") as pipe:
-        taker = read_ahead._Taker(stream, depth=1)
-        taker.start()
-        for number in range(2):
-            read_ahead._write_message(pipe, number)
+    with taker_holding(depth=1, messages=2) as (taker, pipe):
         pipe.close()
-        deadline = time.monotonic() + 10
-        while not taker.messages.full() and time.monotonic() < deadline:
-            time.sleep(0.01)
         taker.stop()  # with the queue full: the thread gives up its next message and ends
         assert not taker.is_alive()
