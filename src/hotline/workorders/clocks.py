@@ -192,10 +192,11 @@ def start_clock(order: WorkOrder, stage: str, now: datetime) -> None:
     StageClock.objects.bulk_create([clock], ignore_conflicts=True)
 
 
-def meet_clock(order: WorkOrder, stage: str, now: datetime) -> None:
-    """The stage is done for this round: stop its clock and record whether it was in time."""
+def meet_clocks(order: WorkOrder, stages: list[str], now: datetime) -> None:
+    """The stages are done for this round: stop their clocks and record whether each was in
+    time."""
     for clock in StageClock.objects.filter(
-        order=order, stage=stage, round=order.round, met_at__isnull=True
+        order=order, stage__in=stages, round=order.round, met_at__isnull=True
     ):
         core = _core(clock)
         if core.paused_since is not None:

@@ -205,8 +205,22 @@ def _take(
     `change` sees the order in the state the step starts from; a step whose target
     depends on the order (resume, callback) sets the state itself.
     """
-    now = now or timezone.now()
     order = locked_visible_order(actor, order.pk)
+    return _take_locked(actor, source, order, step, change, reason=reason, now=now)
+
+
+def _take_locked(
+    actor,
+    source: str,
+    order: WorkOrder,
+    step: lifecycle.Step,
+    change: Callable[[WorkOrder, datetime], None],
+    *,
+    reason: str = "",
+    now: datetime | None = None,
+) -> WorkOrder:
+    """`_take` on an order this transaction has locked and read already."""
+    now = now or timezone.now()
     try:
         transition = lifecycle.step_for(
             lifecycle.OrderType(order.order_type),
@@ -242,7 +256,7 @@ def close_at_first_contact(*, actor, source: str, order: WorkOrder, reply: str, 
         order.reply = reply
         order.resolved_at_first_contact = True
         order.archived_at = now
-        clocks.meet_clock(order, Stage.SOLVE, now)
+        clocks.meet_clocks(order, [Stage.SOLVE], now)
 
     return _take(actor, source, order, lifecycle.Step.CLOSE_AT_FIRST_CONTACT, change, now=now)
 
@@ -254,7 +268,7 @@ def solve_at_first_contact(*, actor, source: str, order: WorkOrder, reply: str, 
     def change(order: WorkOrder, now: datetime) -> None:
         order.reply = reply
         order.resolved_at_first_contact = True
-        clocks.meet_clock(order, Stage.SOLVE, now)
+        clocks.meet_clocks(order, [Stage.SOLVE], now)
         clocks.start_clock(order, Stage.CALLBACK, now)
 
     return _take(actor, source, order, lifecycle.Step.SOLVE_AT_FIRST_CONTACT, change, now=now)
@@ -284,7 +298,7 @@ def escalate_to_second_line(
     order = _take(actor, source, order, lifecycle.Step.ESCALATE, change, reason=reason, now=now)
     department = department or order.category.default_department
     if department is not None:
-        order = _take(
+        order = _take_locked(
             actor, source, order, lifecycle.Step.DISPATCH, _dispatch_to(department), now=now
         )
     return order
@@ -318,7 +332,7 @@ def accept(*, actor, source: str, order: WorkOrder, now=None):
 
     def change(order: WorkOrder, now: datetime) -> None:
         order.handler = actor
-        clocks.meet_clock(order, Stage.RESPOND, now)
+        clocks.meet_clocks(order, [Stage.RESPOND], now)
         if order.order_type == OrderType.FAULT:
             clocks.start_clock(order, Stage.ON_SITE, now)
 
@@ -335,7 +349,7 @@ def arrive_on_site(*, actor, source: str, order: WorkOrder, now=None):
     """到场: the field engineer is at the customer's premises."""
 
     def change(order: WorkOrder, now: datetime) -> None:
-        clocks.meet_clock(order, Stage.ON_SITE, now)
+        clocks.meet_clocks(order, [Stage.ON_SITE], now)
 
     return _take(actor, source, order, lifecycle.Step.ARRIVE_ON_SITE, change, now=now)
 
@@ -359,8 +373,7 @@ def reply(
         order.reply = text
         order.root_cause = root_cause or order.root_cause
         order.fix = fix or order.fix
-        clocks.meet_clock(order, Stage.ON_SITE, now)
-        clocks.meet_clock(order, Stage.SOLVE, now)
+        clocks.meet_clocks(order, [Stage.ON_SITE, Stage.SOLVE], now)
         clocks.start_clock(order, Stage.CALLBACK, now)
 
     return _take(actor, source, order, lifecycle.Step.REPLY, change, now=now)
@@ -442,7 +455,7 @@ def record_callback(
         order.satisfied = satisfied
         order.root_cause = root_cause or order.root_cause
         order.fix = fix or order.fix
-        clocks.meet_clock(order, Stage.CALLBACK, now)
+        clocks.meet_clocks(order, [Stage.CALLBACK], now)
         order.state = lifecycle.callback_target(
             satisfied, lifecycle.reopen_state(order.was_escalated)
         )
