@@ -19,6 +19,7 @@ from hotline.customers.models import (
     ServiceType,
 )
 from hotline.customers.services import CUSTOMER_VALUE_FIELDS
+from hotline.model_serializers import ModelSerializer
 
 
 class _MaskingMixin:
@@ -30,19 +31,19 @@ class _MaskingMixin:
         return {field: pii.shown(field, value, unmasked) for field, value in data.items()}
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     class Meta:
         model = Product
         fields = ["id", "code", "name", "service_type", "monthly_fee"]
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "code", "name"]
 
 
-class LineSerializer(_MaskingMixin, serializers.ModelSerializer):
+class LineSerializer(_MaskingMixin, ModelSerializer):
     products = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -88,7 +89,7 @@ class LineWriteSerializer(serializers.Serializer):
         return attrs
 
 
-class CustomerSerializer(_MaskingMixin, serializers.ModelSerializer):
+class CustomerSerializer(_MaskingMixin, ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     contact_numbers = serializers.SerializerMethodField()
 
@@ -130,7 +131,7 @@ class CustomerDetailSerializer(CustomerSerializer):
         return LineSerializer(customer.lines.all(), many=True, context=self.context).data
 
 
-class CustomerWriteSerializer(serializers.ModelSerializer):
+class CustomerWriteSerializer(ModelSerializer):
     external_key = serializers.CharField(max_length=40, required=False)
     contact_numbers = serializers.ListField(
         child=serializers.CharField(max_length=30), required=False, max_length=10
@@ -168,7 +169,7 @@ class CustomerWriteSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     changes = serializers.SerializerMethodField()
     target_label = serializers.SerializerMethodField()
 
@@ -197,7 +198,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         )
 
 
-class ImportBatchSerializer(serializers.ModelSerializer):
+class ImportBatchSerializer(ModelSerializer):
     class Meta:
         model = ImportBatch
         fields = [

@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from hotline.model_serializers import ModelSerializer
 from hotline.notifications.models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "event", "title", "body", "link", "payload", "created_at", "read_at"]

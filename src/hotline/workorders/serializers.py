@@ -6,6 +6,7 @@ from hotline.accounts.models import Department
 from hotline.audit.services import actor_label
 from hotline.customers import pii
 from hotline.customers.models import Customer, Line, Tier
+from hotline.model_serializers import ModelSerializer
 from hotline.workorders.models import (
     Category,
     ComplaintLevel,
@@ -16,7 +17,7 @@ from hotline.workorders.models import (
 )
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     class Meta:
         model = Category
         fields = [
@@ -31,7 +32,7 @@ class CategorySerializer(serializers.ModelSerializer):
         ]
 
 
-class StageClockSerializer(serializers.ModelSerializer):
+class StageClockSerializer(ModelSerializer):
     class Meta:
         model = StageClock
         fields = [
@@ -51,7 +52,7 @@ class StageClockSerializer(serializers.ModelSerializer):
         ]
 
 
-class WorkOrderSerializer(serializers.ModelSerializer):
+class WorkOrderSerializer(ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     owner = serializers.SerializerMethodField()
