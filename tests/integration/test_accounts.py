@@ -95,6 +95,13 @@ def test_a_users_role_and_permissions_are_read_in_one_query(cast, django_assert_
     assert set(ROLE_PERMISSIONS["agent"]) == user.get_group_permissions()
 
 
+def test_a_role_without_permissions_is_still_the_users_role(cast):
+    Group.objects.get(name="agent").permissions.clear()
+    user = User.objects.get(username="xiaowang")
+    assert user.get_all_permissions() == set()
+    assert user.role == "agent"  # as the permissions' query read it
+
+
 def test_a_user_with_two_roles_takes_the_first_in_the_role_table(cast):
     user = cast["xiaowang"]
     user.groups.add(Group.objects.get(name="manager"))
