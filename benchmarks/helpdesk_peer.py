@@ -44,6 +44,8 @@ from benchmarks.load import (
     serve,
     server_settings,
 )
+from hotline.env import env_bool
+from hotline.postgres_options import PREPARED_STATEMENTS
 
 HELPDESK_VERSION = "2.6.1"
 # The newest django-helpdesk; its own dependencies as pip resolved them, and the web stack at
@@ -208,6 +210,7 @@ print(json.dumps({"token": Token.objects.create(user=user).key, "queue": queue.p
 
 def write_project(directory: Path, database_url: str) -> None:
     conninfo = psycopg.conninfo.conninfo_to_dict(database_url)
+    prepared = env_bool("DATABASE_PREPARED_STATEMENTS", True)
     database = {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": conninfo["dbname"],
@@ -215,7 +218,9 @@ def write_project(directory: Path, database_url: str) -> None:
         "PASSWORD": conninfo.get("password", ""),
         "HOST": conninfo.get("host", ""),
         "PORT": conninfo.get("port", ""),
-        "CONN_MAX_AGE": 60,  # as Hotline's settings
+        # As Hotline's settings give PostgreSQL, prepared statements included.
+        "CONN_MAX_AGE": 60,
+        "OPTIONS": dict(PREPARED_STATEMENTS) if prepared else {},
     }
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "hdbench_settings.py").write_text(f"DATABASE = {database!r}\n{SETTINGS}")
@@ -249,9 +254,6 @@ class Peer:
         if done.returncode:
             raise BenchmarkFailed(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
         return done.stdout
-
-
-# --- the database -------------------------------------------------------------------------------
 
 
 # --- the lifecycle ------------------------------------------------------------------------------

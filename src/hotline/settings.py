@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from hotline.env import env_bool, env_float, env_int, env_list, env_str
+from hotline.postgres_options import PREPARED_STATEMENTS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("HOTLINE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -89,6 +90,10 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {error}") from error
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    DATABASES["default"]["OPTIONS"] = dict(PREPARED_STATEMENTS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets the web server read while an import writes.

@@ -4,19 +4,22 @@ import os
 import subprocess
 import sys
 
+ENGINE_ZONE_DEBUG = "settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE, settings.DEBUG"
 
-def start(tmp_path, **environment):
+
+def start(tmp_path, shown: str = ENGINE_ZONE_DEBUG, *, inherited=None, **environment):
+    """Start Django with the settings of this environment (the tests' own, or `inherited`)
+    and print `shown`, an expression of `settings`."""
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.conf import settings;"
-            " print(settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE, settings.DEBUG)",
+            f"import django; django.setup(); from django.conf import settings; print({shown})",
         ],
         capture_output=True,
         text=True,
         env={
-            **os.environ,
+            **(os.environ if inherited is None else inherited),
             "HOTLINE_DATA_DIR": str(tmp_path),
             "DJANGO_SETTINGS_MODULE": "hotline.settings",
             **environment,
@@ -26,22 +29,7 @@ def start(tmp_path, **environment):
 
 def test_with_nothing_set_hotline_uses_sqlite_in_the_data_directory(tmp_path):
     environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings;"
-            " print(settings.DATABASES['default']['NAME'])",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={
-            **environment,
-            "HOTLINE_DATA_DIR": str(tmp_path),
-            "DJANGO_SETTINGS_MODULE": "hotline.settings",
-        },
-    )
+    result = start(tmp_path, "settings.DATABASES['default']['NAME']", inherited=environment)
     assert result.stdout.strip() == str(tmp_path / "hotline.sqlite3")
     assert (tmp_path / "secret_key").exists()
 
@@ -55,3 +43,12 @@ def test_a_bad_boolean_stops_the_start_with_its_name(tmp_path):
     result = start(tmp_path, DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_postgresql_prepares_repeated_statements_unless_turned_off(tmp_path):
+    url = "postgres://u@db.example:5432/hotline"
+    options = "sorted(settings.DATABASES['default'].get('OPTIONS', {}).items())"
+    prepared = start(tmp_path, options, DATABASE_URL=url)
+    assert prepared.stdout.strip() == str([("prepare_threshold", 5), ("server_side_binding", True)])
+    unprepared = start(tmp_path, options, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false")
+    assert unprepared.stdout.strip() == "[]"
