@@ -218,7 +218,9 @@ def write_project(directory: Path, database_url: str) -> None:
         "PASSWORD": conninfo.get("password", ""),
         "HOST": conninfo.get("host", ""),
         "PORT": conninfo.get("port", ""),
-        # As Hotline's settings give PostgreSQL, prepared statements included.
+        # As Hotline's settings: persistent connections and prepared statements. Hotline
+        # reuses plans only in a step's transaction; helpdesk has no such place, and
+        # reusing them everywhere served it better than not at all (docs/decisions/0003).
         "CONN_MAX_AGE": 60,
         "OPTIONS": dict(PREPARED_STATEMENTS) if prepared else {},
     }

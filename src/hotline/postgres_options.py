@@ -1,8 +1,11 @@
-"""Connection options Hotline gives PostgreSQL (settings.py); the work-order benchmark gives
-its peer the same, so that only the applications differ."""
+"""How Hotline connects to PostgreSQL (settings.py); the work-order benchmark gives its peer
+the same prepared statements. Why: docs/decisions/0003."""
 
-# A statement run five times on a connection is prepared, so PostgreSQL stops planning it on
-# every call: a work-order step's locking read took 2 ms of PostgreSQL's CPU to plan and
-# 0.3 ms to run. Django binds parameters on the client and turns preparing off unless told
-# otherwise. Off behind a pooler that cannot keep prepared statements (docs/decisions/0003).
+# A statement run five times on a connection is prepared. Django binds parameters on the
+# client and turns preparing off unless told otherwise.
 PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 5}
+
+# A prepared statement is still planned for its values on every run, unless a transaction
+# says otherwise (hotline.query_plans): a generic plan cannot see that a value is rare, and
+# chose a plan twice as slow for a word search in a work list of a million orders.
+PLANNED_FOR_THEIR_VALUES = {"options": "-c plan_cache_mode=force_custom_plan"}

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from hotline.env import env_bool, env_float, env_int, env_list, env_str
-from hotline.postgres_options import PREPARED_STATEMENTS
+from hotline.postgres_options import PLANNED_FOR_THEIR_VALUES, PREPARED_STATEMENTS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("HOTLINE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -93,7 +93,7 @@ except ValueError as error:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
-    DATABASES["default"]["OPTIONS"] = dict(PREPARED_STATEMENTS)
+    DATABASES["default"]["OPTIONS"] = {**PREPARED_STATEMENTS, **PLANNED_FOR_THEIR_VALUES}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets the web server read while an import writes.

@@ -49,6 +49,12 @@ def test_postgresql_prepares_repeated_statements_unless_turned_off(tmp_path):
     url = "postgres://u@db.example:5432/hotline"
     options = "sorted(settings.DATABASES['default'].get('OPTIONS', {}).items())"
     prepared = start(tmp_path, options, DATABASE_URL=url)
-    assert prepared.stdout.strip() == str([("prepare_threshold", 5), ("server_side_binding", True)])
+    assert prepared.stdout.strip() == str(
+        [
+            ("options", "-c plan_cache_mode=force_custom_plan"),
+            ("prepare_threshold", 5),
+            ("server_side_binding", True),
+        ]
+    )
     unprepared = start(tmp_path, options, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false")
     assert unprepared.stdout.strip() == "[]"

@@ -23,6 +23,7 @@ from hotline.core import grading, lifecycle
 from hotline.core.text_words import searchable_words
 from hotline.customers.models import Customer, Line
 from hotline.customers.scope import require_permission, require_region
+from hotline.query_plans import reuse_plans_in_this_transaction
 from hotline.workorders import clocks, notices
 from hotline.workorders.access import locked_visible_order, parties_of
 from hotline.workorders.models import (
@@ -143,6 +144,7 @@ def open_order(
 ) -> WorkOrder:
     """Open an order owned by `actor` (首问负责人) for a customer in their data scope."""
     now = now or timezone.now()
+    reuse_plans_in_this_transaction()
     require_permission(actor, "workorders.add_workorder")
     require_region(actor, customer.region_id)
     if category.order_type and category.order_type != order_type:
@@ -205,6 +207,7 @@ def _take(
     `change` sees the order in the state the step starts from; a step whose target
     depends on the order (resume, callback) sets the state itself.
     """
+    reuse_plans_in_this_transaction()
     order = locked_visible_order(actor, order.pk)
     return _take_locked(actor, source, order, step, change, reason=reason, now=now)
 
