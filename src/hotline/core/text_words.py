@@ -55,6 +55,12 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
+def load_dictionary() -> None:
+    """Load jieba's dictionary now. It takes about a second, which a web server's process
+    should spend when it starts, not on the first order a caller describes to it."""
+    _tokenizer()
+
+
 def words(text: str) -> list[str]:
     """The distinct words of the text in order, lower-cased, punctuation dropped."""
     seen: dict[str, None] = {}
