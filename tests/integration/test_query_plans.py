@@ -6,9 +6,13 @@ from django.db import connection
 from hotline.workorders import notices, services
 from tests.orders import open_order
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="plan reuse is PostgreSQL's; SQLite plans anew"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="plan reuse is PostgreSQL's; SQLite plans anew"
+    ),
+    # Each step's own transaction, not the test's: the roles seeded by migrations are kept.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def plan_cache_mode() -> str:
@@ -17,9 +21,7 @@ def plan_cache_mode() -> str:
         return cursor.fetchone()[0]
 
 
-def test_steps_reuse_plans_until_they_commit_and_nothing_else_does(
-    transactional_db, cast, customer, monkeypatch
-):
+def test_steps_reuse_plans_until_they_commit_and_nothing_else_does(cast, customer, monkeypatch):
     seen = []
 
     def noting_the_mode(announce):

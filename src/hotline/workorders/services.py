@@ -201,28 +201,17 @@ def _take(
     *,
     reason: str = "",
     now: datetime | None = None,
+    locked: bool = False,
 ) -> WorkOrder:
-    """Take `step` on the order: check, apply `change`, move the state, record, notify.
+    """Take `step` on the order: lock it (unless this transaction has locked and read it
+    already), check, apply `change`, move the state, record, notify.
 
     `change` sees the order in the state the step starts from; a step whose target
     depends on the order (resume, callback) sets the state itself.
     """
-    reuse_plans_in_this_transaction()
-    order = locked_visible_order(actor, order.pk)
-    return _take_locked(actor, source, order, step, change, reason=reason, now=now)
-
-
-def _take_locked(
-    actor,
-    source: str,
-    order: WorkOrder,
-    step: lifecycle.Step,
-    change: Callable[[WorkOrder, datetime], None],
-    *,
-    reason: str = "",
-    now: datetime | None = None,
-) -> WorkOrder:
-    """`_take` on an order this transaction has locked and read already."""
+    if not locked:
+        reuse_plans_in_this_transaction()
+        order = locked_visible_order(actor, order.pk)
     now = now or timezone.now()
     try:
         transition = lifecycle.step_for(
@@ -301,9 +290,8 @@ def escalate_to_second_line(
     order = _take(actor, source, order, lifecycle.Step.ESCALATE, change, reason=reason, now=now)
     department = department or order.category.default_department
     if department is not None:
-        order = _take_locked(
-            actor, source, order, lifecycle.Step.DISPATCH, _dispatch_to(department), now=now
-        )
+        dispatch = _dispatch_to(department)
+        order = _take(actor, source, order, lifecycle.Step.DISPATCH, dispatch, now=now, locked=True)
     return order
 
 
